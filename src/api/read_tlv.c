@@ -1,0 +1,190 @@
+/*
+ * Generic TLV access: get_tlv_info, the iterator and list_tlv_entries, with
+ * the original's semantics on top of the bounds-checked format core.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "esc_api_internal.h"
+#include "esc_protected.h"
+#include "esc_tlv.h"
+#include "esp_log.h"
+#include "esp_secure_cert_tlv_config.h"
+#include "esp_secure_cert_tlv_read.h"
+
+static const char *TAG = "esp_secure_cert";
+
+/* Map a format-layer result to the error the original returns: it knows
+ * only ESP_OK and ESP_FAIL for lookups. */
+static esp_err_t lookup_error(esc_tlv_result_t r)
+{
+    return r == ESC_TLV_OK ? ESP_OK : ESP_FAIL;
+}
+
+esp_err_t esc_entry_value(const esc_view_t *view, uint8_t type, uint8_t subtype, char **buffer, uint32_t *len,
+                          uint8_t *flags_out, uint8_t *subtype_out)
+{
+    esc_tlv_entry_t e;
+    esc_tlv_result_t r = esc_tlv_find(view->base, view->size, type, subtype, &e);
+    if (r != ESC_TLV_OK) {
+        if (r == ESC_TLV_ERR_CRC) {
+            ESP_LOGE(TAG, "TLV type %u subtype %u fails its CRC check", type, subtype);
+        } else if (r == ESC_TLV_ERR_TRUNCATED) {
+            ESP_LOGE(TAG, "TLV list runs past the end of the partition");
+        }
+        return lookup_error(r);
+    }
+    if (flags_out != NULL) {
+        *flags_out = e.flags;
+    }
+    if (subtype_out != NULL) {
+        *subtype_out = e.subtype;
+    }
+    const uint8_t *data = view->base + e.data_offset;
+    if (esc_tlv_flag_is_hmac_encrypted(e.flags)) {
+        return esc_protected_decrypt(view->port, data, e.length, buffer, len);
+    }
+    if (esc_tlv_flag_is_hmac_ecdsa_derived(e.flags)) {
+        /* The salt lives in its own entry of the same subtype as the marker. */
+        return esc_protected_derive(view, e.subtype, buffer, len);
+    }
+    *buffer = (char *)data;
+    *len = e.length;
+    return ESP_OK;
+}
+
+esp_err_t esp_secure_cert_get_tlv_info(esp_secure_cert_tlv_config_t *tlv_config, esp_secure_cert_tlv_info_t *tlv_info)
+{
+    if (tlv_config == NULL || tlv_info == NULL) {
+        return ESP_ERR_INVALID_ARG;
+    }
+    memset(tlv_info, 0, sizeof(*tlv_info));
+    esc_view_t view;
+    if (esc_view_get(&view) != ESP_OK) {
+        return ESP_FAIL;
+    }
+    if ((unsigned)tlv_config->type > 0xFF || (unsigned)tlv_config->subtype > 0xFF) {
+        return ESP_ERR_INVALID_ARG;
+    }
+
+    if (tlv_config->type == ESP_SECURE_CERT_TLV_END) {
+        /* The end of the list and the bytes used, as the original reports it. */
+        size_t end = 0;
+        if (esc_tlv_end_offset(view.base, view.size, &end) != ESC_TLV_OK) {
+            return ESP_FAIL;
+        }
+        tlv_info->type = ESP_SECURE_CERT_TLV_END;
+        tlv_info->subtype = ESP_SECURE_CERT_SUBTYPE_INVALID;
+        tlv_info->data = (char *)view.base + end;
+        tlv_info->length = (uint32_t)end;
+        return ESP_OK;
+    }
+
+    uint8_t flags = 0, subtype = 0;
+    char *data = NULL;
+    uint32_t len = 0;
+    esp_err_t err = esc_entry_value(&view, (uint8_t)tlv_config->type, (uint8_t)tlv_config->subtype, &data, &len,
+                                    &flags, &subtype);
+    if (err != ESP_OK) {
+        return err;
+    }
+    tlv_info->type = tlv_config->type;
+    tlv_info->subtype = (esp_secure_cert_tlv_subtype_t)subtype;
+    tlv_info->data = data;
+    tlv_info->length = len;
+    tlv_info->flags = flags;
+    return ESP_OK;
+}
+
+esp_err_t esp_secure_cert_free_tlv_info(esp_secure_cert_tlv_info_t *tlv_info)
+{
+    if (tlv_info != NULL && tlv_info->data != NULL && !esc_view_contains(tlv_info->data)) {
+        /* Decrypted or derived values are secrets on the heap. */
+        esc_protected_free(tlv_info->data);
+    }
+    if (tlv_info != NULL) {
+        tlv_info->data = NULL;
+    }
+    return ESP_OK;
+}
+
+/* The iterator stores the entry's offset + 1, so that a zeroed iterator means
+ * "before the first entry" and no raw pointer into flash is kept. */
+static esp_err_t iterator_entry(const esc_view_t *view, const esp_secure_cert_tlv_iterator_t *it, esc_tlv_entry_t *e)
+{
+    uintptr_t stored = (uintptr_t)it->iterator;
+    if (stored == 0 || stored - 1 > view->size) {
+        return ESP_ERR_INVALID_ARG;
+    }
+    if (esc_tlv_decode(view->base, view->size, stored - 1, e) != ESC_TLV_OK || !e->crc_ok) {
+        return ESP_FAIL;
+    }
+    return ESP_OK;
+}
+
+esp_err_t esp_secure_cert_iterate_to_next_tlv(esp_secure_cert_tlv_iterator_t *tlv_iterator)
+{
+    if (tlv_iterator == NULL) {
+        return ESP_ERR_INVALID_ARG;
+    }
+    esc_view_t view;
+    if (esc_view_get(&view) != ESP_OK) {
+        return ESP_FAIL;
+    }
+    size_t next = 0;
+    if (tlv_iterator->iterator != NULL) {
+        esc_tlv_entry_t cur;
+        if (iterator_entry(&view, tlv_iterator, &cur) != ESP_OK) {
+            ESP_LOGE(TAG, "Invalid iterator value provided");
+            return ESP_FAIL;
+        }
+        next = (size_t)cur.offset + cur.total_len;
+    }
+    /* As in the original, iteration stops at the first entry whose CRC fails. */
+    esc_tlv_entry_t e;
+    if (esc_tlv_decode(view.base, view.size, next, &e) != ESC_TLV_OK || !e.crc_ok) {
+        return ESP_FAIL;
+    }
+    tlv_iterator->iterator = (void *)(uintptr_t)(next + 1);
+    return ESP_OK;
+}
+
+esp_err_t esp_secure_cert_get_tlv_info_from_iterator(esp_secure_cert_tlv_iterator_t *tlv_iterator,
+                                                     esp_secure_cert_tlv_info_t *tlv_info)
+{
+    if (tlv_iterator == NULL || tlv_info == NULL) {
+        return ESP_ERR_INVALID_ARG;
+    }
+    esc_view_t view;
+    if (esc_view_get(&view) != ESP_OK) {
+        return ESP_FAIL;
+    }
+    esc_tlv_entry_t e;
+    if (iterator_entry(&view, tlv_iterator, &e) != ESP_OK) {
+        return ESP_ERR_INVALID_ARG;
+    }
+    esp_secure_cert_tlv_config_t cfg = {
+        .type = (esp_secure_cert_tlv_type_t)e.type,
+        .subtype = (esp_secure_cert_tlv_subtype_t)e.subtype,
+    };
+    return esp_secure_cert_get_tlv_info(&cfg, tlv_info);
+}
+
+void esp_secure_cert_list_tlv_entries(void)
+{
+    esp_secure_cert_tlv_iterator_t it = {0};
+    unsigned count = 0;
+    while (esp_secure_cert_iterate_to_next_tlv(&it) == ESP_OK) {
+        esp_secure_cert_tlv_info_t info;
+        if (esp_secure_cert_get_tlv_info_from_iterator(&it, &info) != ESP_OK) {
+            continue;
+        }
+        count++;
+        ESP_LOGI(TAG, "TLV Entry No: %u", count);
+        ESP_LOGI(TAG, "Type: %d, Subtype: %d, Data length: %" PRIu32, (int)info.type, (int)info.subtype, info.length);
+        ESP_LOGI(TAG, "Flags: %X", (unsigned)info.flags);
+        esp_secure_cert_free_tlv_info(&info);
+    }
+}

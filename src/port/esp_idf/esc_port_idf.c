@@ -1,0 +1,102 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * ESP-IDF port: finds the esp_secure_cert partition and hands the API one
+ * esc_port_t describing it. The API layer serialises calls to esc_port_get()
+ * and esc_port_release() (they change the one shared port).
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "esp_flash_encrypt.h"
+#include "esp_log.h"
+#include "spi_flash_mmap.h"
+
+#include "esc_port_idf.h"
+
+static const char *TAG = "esc_port";
+
+/* The custom partition type the generator and partition tables use. */
+#define ESC_IDF_PARTITION_TYPE ((esp_partition_type_t)0x3F)
+
+typedef struct {
+    esp_partition_type_t type;
+    esp_partition_subtype_t subtype;
+    const char *label;
+} esc_idf_candidate_t;
+
+/* Where to look, best first. The legacy layouts are only recognised when the
+ * application asked for them: an NVS partition named esp_secure_cert would
+ * otherwise be parsed as TLV data. */
+static const esc_idf_candidate_t k_candidates[] = {
+    {ESC_IDF_PARTITION_TYPE, ESP_PARTITION_SUBTYPE_ANY, "esp_secure_cert"},
+#if CONFIG_ESP_SECURE_CERT_SUPPORT_LEGACY_FORMATS
+    {ESP_PARTITION_TYPE_DATA, ESP_PARTITION_SUBTYPE_DATA_NVS, "esp_secure_cert"},
+    {ESP_PARTITION_TYPE_DATA, ESP_PARTITION_SUBTYPE_DATA_NVS, "pre_prov"},
+    {ESC_IDF_PARTITION_TYPE, ESP_PARTITION_SUBTYPE_ANY, "pre_prov"},
+#endif
+};
+
+static esc_idf_state_t s_state;
+static esc_port_t s_port;
+static const esp_partition_t *s_default; /* result of the default lookup */
+
+static const esp_partition_t *find_default(void)
+{
+    if (s_default != NULL) {
+        return s_default;
+    }
+    for (size_t i = 0; i < sizeof(k_candidates) / sizeof(k_candidates[0]); i++) {
+        const esc_idf_candidate_t *c = &k_candidates[i];
+        const esp_partition_t *part = esp_partition_find_first(c->type, c->subtype, c->label);
+        if (part != NULL) {
+            ESP_LOGD(TAG, "using partition '%s' (type 0x%02x, subtype 0x%02x) at 0x%" PRIx32 ", %" PRIu32 " bytes",
+                     part->label, (unsigned)part->type, (unsigned)part->subtype, part->address, part->size);
+            s_default = part;
+            return part;
+        }
+    }
+    return NULL;
+}
+
+static void setup(const esp_partition_t *part)
+{
+    esc_idf_flash_unmap(&s_state);
+    memset(&s_port, 0, sizeof(s_port));
+    s_state.part = part;
+    s_port.context = &s_state;
+    s_port.partition = part;
+    s_port.partition_size = part->size;
+    s_port.erase_size = part->erase_size != 0 ? part->erase_size : SPI_FLASH_SEC_SIZE;
+    /* esp_partition_write() on an encrypted partition encrypts whole 16-byte
+     * AES blocks. An unflagged partition on a chip with flash encryption on
+     * would accept any alignment, but the stricter one keeps what the writer
+     * lays out independent of the partition table flag. */
+    s_port.prog_align = (part->encrypted || esp_flash_encryption_enabled()) ? 16u : 1u;
+
+    esc_idf_flash_install(&s_port);
+    esc_idf_efuse_install(&s_port);
+    esc_idf_crypto_install(&s_port);
+#if defined(ESP_SECURE_CERT_WRITE_API)
+    esc_idf_lock_install(&s_port);
+#endif
+}
+
+const esc_port_t *esc_port_get(const void *selected)
+{
+    const esp_partition_t *part = selected != NULL ? (const esp_partition_t *)selected : find_default();
+    if (part == NULL) {
+        return NULL;
+    }
+    if (part != s_state.part) {
+        setup(part);
+    }
+    return &s_port;
+}
+
+void esc_port_release(void)
+{
+    esc_idf_flash_unmap(&s_state);
+    s_state.part = NULL;
+    s_default = NULL;
+}

@@ -1,0 +1,68 @@
+/*
+ * Shared pieces of the esp-secure-cert host CLI: exit codes, diagnostics,
+ * whole-file reading and the command entry points.
+ *
+ * Exit codes are part of the interface (scripts test them):
+ *   0  success
+ *   1  bad input (unreadable/invalid file, failed check, refused overwrite)
+ *   2  usage error (unknown option, missing argument)
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CLI_EXIT_OK 0
+#define CLI_EXIT_INPUT 1
+#define CLI_EXIT_USAGE 2
+
+#define CLI_PROGRAM_NAME "esp-secure-cert"
+#define CLI_VERSION "0.1.0"
+
+/* Largest file the CLI reads whole (images, certificates, keys, CSVs). A
+ * partition is a few KiB; anything this large is certainly a wrong file. */
+#define CLI_MAX_INPUT_FILE (16u * 1024u * 1024u)
+
+/* "esp-secure-cert: error: ..." on stderr. Returns CLI_EXIT_INPUT so that a
+ * command can `return cli_error(...)`. */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Same with an explicit exit code (CLI_EXIT_USAGE for usage errors). */
+int cli_error_code(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Informational line on stderr unless quiet mode is on (stdout may carry
+ * JSON or an image). */
+void cli_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_set_quiet(bool quiet);
+bool cli_quiet(void);
+
+/*
+ * Read a whole regular file (at most CLI_MAX_INPUT_FILE bytes). On success
+ * *data is malloc'ed (with one extra NUL byte after *len, so text can be
+ * scanned safely) and 0 is returned; on failure a message naming the file is
+ * written to err and -1 is returned.
+ */
+int cli_read_file(const char *path, uint8_t **data, size_t *len, char *err, size_t err_len);
+
+/* Does a path name an existing file system object? */
+bool cli_path_exists(const char *path);
+
+/* Command entry points: argv[0] is the command name. Each returns an exit code. */
+int cmd_list(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
+int cmd_parse(int argc, char **argv);
+int cmd_generate(int argc, char **argv);
+
+/* The whole CLI as a function (main() calls it; benchmarks call it in a
+ * loop). argv[0] is the program name. */
+int esc_cli_main(int argc, char **argv);
+
+#ifdef __cplusplus
+}
+#endif
