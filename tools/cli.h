@@ -52,6 +52,11 @@ int cli_read_file(const char *path, uint8_t **data, size_t *len, char *err, size
 /* Does a path name an existing file system object? */
 bool cli_path_exists(const char *path);
 
+/* SHA-256 (OpenSSL). 0 on success. */
+int cli_sha256(const void *data, size_t len, uint8_t out[32]);
+/* Lower-case hex of up to 64 bytes into buf (needs 2*len+1). */
+void cli_hex(const uint8_t *data, size_t len, char *buf);
+
 /* Command entry points: argv[0] is the command name. Each returns an exit code. */
 int cmd_list(int argc, char **argv);
 int cmd_verify(int argc, char **argv);

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <openssl/evp.h>
+
 #include "cli.h"
 
 static bool s_quiet;
@@ -114,4 +116,20 @@ int cli_read_file(const char *path, uint8_t **data, size_t *len, char *err, size
     *data = buf;
     *len = got;
     return 0;
+}
+
+int cli_sha256(const void *data, size_t len, uint8_t out[32])
+{
+    unsigned int n = 0;
+    return EVP_Digest(data, len, out, &n, EVP_sha256(), NULL) == 1 && n == 32 ? 0 : -1;
+}
+
+void cli_hex(const uint8_t *data, size_t len, char *buf)
+{
+    static const char k_digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < len; i++) {
+        buf[2 * i] = k_digits[data[i] >> 4];
+        buf[2 * i + 1] = k_digits[data[i] & 15];
+    }
+    buf[2 * len] = 0;
 }

@@ -25,7 +25,7 @@ static int hw_hmac_prf(void *prf_ctx, const uint8_t *msg, size_t len, uint8_t ou
     const hw_prf_ctx_t *hw = (const hw_prf_ctx_t *)prf_ctx;
     esp_err_t err = hw->port->hmac_calculate(hw->port, hw->key_block, msg, len, out);
     if (err != ESP_OK) {
-        ESP_LOGE(TAG, "HMAC peripheral failed on key block %d: 0x%x", hw->key_block, (unsigned)err);
+        ESP_LOGE(TAG, "HMAC peripheral failed on key block %d: %s", hw->key_block, esp_err_to_name(err));
         return -1;
     }
     return 0;

@@ -95,7 +95,7 @@ esp_err_t esp_secure_cert_get_priv_key_type(esp_secure_cert_key_type_t *priv_key
     }
     esc_tlv_entry_t e;
     if (esc_tlv_find(view.base, view.size, ESP_SECURE_CERT_PRIV_KEY_TLV, 0, &e) != ESC_TLV_OK) {
-        ESP_LOGE(TAG, "Could not find a valid private key entry");
+        ESP_LOGD(TAG, "Could not find a valid private key entry");
         return ESP_FAIL;
     }
     /* Same precedence as the original: derivation, peripheral, encryption. */
@@ -135,7 +135,7 @@ esp_err_t esp_secure_cert_get_priv_key_efuse_id(uint8_t *efuse_block_id)
         *efuse_block_id = (uint8_t)(view.base[e.data_offset + 4] + ESC_EFUSE_BLK_KEY0);
         return ESP_OK;
     }
-    ESP_LOGE(TAG, "No security configuration entry: the key is not in an eFuse block");
+    ESP_LOGD(TAG, "No security configuration entry: the key is not in an eFuse block");
     return ESP_ERR_NOT_SUPPORTED;
 }
 

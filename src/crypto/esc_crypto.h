@@ -45,7 +45,9 @@ int esc_hmac_sha256(const uint8_t *key, size_t key_len, const void *msg, size_t 
                     uint8_t out[ESC_SHA256_LEN]);
 
 /* PBKDF2-HMAC-SHA256 with a PRF callback, so the password may live in a
- * hardware key (the HMAC peripheral) rather than in memory. */
+ * hardware key (the HMAC peripheral) rather than in memory. The callback
+ * returns 0 on success (msg and out never overlap); iterations and out_len
+ * must be >= 1. */
 typedef int (*esc_prf_fn)(void *prf_ctx, const uint8_t *msg, size_t len, uint8_t out[ESC_SHA256_LEN]);
 int esc_pbkdf2_hmac_sha256_prf(esc_prf_fn prf, void *prf_ctx, const uint8_t *salt, size_t salt_len,
                                uint32_t iterations, uint8_t *out, size_t out_len);
@@ -53,8 +55,11 @@ int esc_pbkdf2_hmac_sha256_prf(esc_prf_fn prf, void *prf_ctx, const uint8_t *sal
 int esc_pbkdf2_hmac_sha256(const uint8_t *password, size_t password_len, const uint8_t *salt,
                            size_t salt_len, uint32_t iterations, uint8_t *out, size_t out_len);
 
-/* AES-256-GCM, no AAD, tag of 16 bytes. Decrypt checks the tag before
- * writing any plaintext (out is zeroed on failure). iv_len 12 or 16. */
+/* AES-256-GCM, no AAD, tag of 16 bytes. Decrypt returns plaintext only if
+ * the tag verifies (compared in constant time): on any failure out is zeroed
+ * and ESC_CRYPTO_ERR_AUTH means a wrong tag. iv_len 12 or 16. Decrypt may
+ * work in place (in == out). Both stage ct||tag in a heap buffer of len + 16
+ * (PSA's one-shot AEAD layout); ESC_CRYPTO_ERR_SPACE if that fails. */
 int esc_aes256_gcm_encrypt(const uint8_t key[32], const uint8_t *iv, size_t iv_len, const uint8_t *in,
                            size_t len, uint8_t *out, uint8_t tag[ESC_GCM_TAG_LEN]);
 int esc_aes256_gcm_decrypt(const uint8_t key[32], const uint8_t *iv, size_t iv_len, const uint8_t *in,
@@ -66,7 +71,8 @@ int esc_aes256_cbc_encrypt(const uint8_t key[32], const uint8_t iv[16], const ui
 int esc_aes256_cbc_decrypt(const uint8_t key[32], const uint8_t iv[16], const uint8_t *in, size_t len,
                            uint8_t *out);
 
-/* P-256: 1 <= d < n check (big-endian scalar), public key from private key. */
+/* P-256: 1 <= d < n check of a 32-byte big-endian scalar (ESC_CRYPTO_ERR_KEY
+ * if out of range), public key from private key. */
 int esc_p256_validate_private(const uint8_t *d, size_t len);
 int esc_p256_public_from_private(const uint8_t d[ESC_P256_PRIV_LEN], uint8_t pub[ESC_P256_PUB_LEN]);
 /* RFC 5915 ECPrivateKey DER (121 bytes) with the prime256v1 OID and public key. */

@@ -1,0 +1,355 @@
+/*
+ * `verify IMAGE [--json]`: the structural checks an image must pass before it
+ * is flashed. Each check is named; any failure makes the exit status 1.
+ *
+ *  entries     the walk from offset 0 finds at least one entry and no entry
+ *              runs past the end of the file
+ *  crc         every entry's CRC matches
+ *  duplicates  no (type, subtype) appears twice (the reader would only ever
+ *              see the first)
+ *  order       DS_DATA, DS_CONTEXT and SEC_CFG come before all other entries;
+ *              only SIGNATURE_BLOCK/INTEGRITY entries follow an INTEGRITY
+ *              entry, and the last entry is an INTEGRITY entry
+ *  integrity   there is an INTEGRITY entry, and each holds the SHA-256 of every
+ *              byte before it
+ *  trailing    after the last entry there is nothing, the end marker
+ *              ff ff 00 00, and/or erased flash (0xFF)
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_args.h"
+#include "esc_tlv.h"
+#include "json_out.h"
+#include "tlv_names.h"
+
+static const cli_opt_t k_opts[] = {
+    {"json", NULL, 0, 0, NULL, "print the result as JSON"},
+    {"allow-missing-integrity", NULL, 0, 0, NULL,
+     "accept an image without INTEGRITY entry (made by tools before v2.x)"},
+};
+#define NOPTS (sizeof(k_opts) / sizeof(k_opts[0]))
+
+static const char k_usage[] = CLI_PROGRAM_NAME " verify IMAGE [--json] [--allow-missing-integrity]";
+static const char k_desc[] =
+    "Check an esp_secure_cert image: entry CRCs, the INTEGRITY entry (SHA-256 of all bytes\n"
+    "before it), entry order (DS entries first, INTEGRITY last, no duplicate type/subtype)\n"
+    "and the bytes after the last entry. Exit 0 if every check passes, 1 otherwise; each\n"
+    "failure is named. JSON keys: image, size, entries, tlv_end_offset, ok, checks (array of\n"
+    "{name, ok, messages}), failures, warnings.";
+
+enum { CHK_ENTRIES, CHK_CRC, CHK_DUPLICATES, CHK_ORDER, CHK_INTEGRITY, CHK_TRAILING, CHK_COUNT };
+static const char *const k_check_names[CHK_COUNT] = {"entries", "crc", "duplicates", "order", "integrity",
+                                                     "trailing"};
+
+typedef struct {
+    int check;   /* CHK_* */
+    bool fail;   /* failure, or a note when false */
+    char text[256];
+} finding_t;
+
+typedef struct {
+    finding_t *items;
+    size_t n, cap;
+    bool oom;
+} report_t;
+
+__attribute__((format(printf, 4, 5))) static void add(report_t *r, int check, bool fail, const char *fmt, ...)
+{
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 16;
+        finding_t *p = realloc(r->items, cap * sizeof(*p));
+        if (p == NULL) {
+            r->oom = true;
+            return;
+        }
+        r->items = p;
+        r->cap = cap;
+    }
+    finding_t *f = &r->items[r->n++];
+    f->check = check;
+    f->fail = fail;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(f->text, sizeof(f->text), fmt, ap);
+    va_end(ap);
+}
+
+static bool check_failed(const report_t *r, int check)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        if (r->items[i].check == check && r->items[i].fail) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* "CA_CERT/0 at 0x0000" */
+static void describe(const esc_tlv_entry_t *e, char *buf, size_t cap)
+{
+    const char *name = tlv_short_name(e->type);
+    if (name != NULL) {
+        snprintf(buf, cap, "%s/%u at 0x%04x", name, e->subtype, (unsigned)e->offset);
+    } else {
+        snprintf(buf, cap, "type %u/%u at 0x%04x", e->type, e->subtype, (unsigned)e->offset);
+    }
+}
+
+static bool is_ds_type(uint8_t t)
+{
+    return t == 3 || t == 4 || t == 6;
+}
+
+#define TYPE_SIGNATURE_BLOCK 8
+#define TYPE_INTEGRITY 9
+
+static void check_image(const uint8_t *img, size_t len, bool allow_missing_integrity, report_t *r,
+                        size_t *n_entries, size_t *end_out)
+{
+    size_t cap = len / 16 + 1;
+    esc_tlv_entry_t *ents = calloc(cap, sizeof(*ents));
+    if (ents == NULL) {
+        r->oom = true;
+        return;
+    }
+    size_t n = 0;
+    esc_tlv_cursor_t cur;
+    esc_tlv_cursor_init(&cur);
+    esc_tlv_result_t res;
+    while (n < cap && (res = esc_tlv_cursor_next(&cur, img, len, &ents[n])) == ESC_TLV_OK) {
+        n++;
+    }
+    size_t end = n ? ents[n - 1].offset + ents[n - 1].total_len : 0;
+    *n_entries = n;
+    *end_out = end;
+    char d1[64], d2[64];
+
+    /* entries */
+    if (res == ESC_TLV_ERR_TRUNCATED) {
+        add(r, CHK_ENTRIES, true, "the entry at offset 0x%04zx runs past the end of the file (%zu bytes)", end,
+            len);
+    }
+    if (n == 0) {
+        add(r, CHK_ENTRIES, true, "no TLV entry: no magic 0xBA5EBA11 at offset 0");
+        free(ents);
+        return;
+    }
+
+    /* crc */
+    for (size_t i = 0; i < n; i++) {
+        describe(&ents[i], d1, sizeof(d1));
+        if (!ents[i].crc_ok) {
+            add(r, CHK_CRC, true, "%s: CRC mismatch (stored 0x%08x, computed 0x%08x)", d1,
+                (unsigned)ents[i].crc_stored, (unsigned)ents[i].crc_computed);
+        }
+        if (ents[i].reserved[0] || ents[i].reserved[1] || ents[i].reserved[2]) {
+            add(r, CHK_CRC, false, "%s: reserved header bytes are not zero (older tool format)", d1);
+        }
+    }
+
+    /* duplicates */
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < i; k++) {
+            if (ents[k].type == ents[i].type && ents[k].subtype == ents[i].subtype) {
+                describe(&ents[k], d1, sizeof(d1));
+                describe(&ents[i], d2, sizeof(d2));
+                add(r, CHK_DUPLICATES, true, "duplicate entry: %s and %s (readers only see the first)", d1, d2);
+                break;
+            }
+        }
+    }
+
+    /* order */
+    size_t first_non_ds = n;
+    for (size_t i = 0; i < n; i++) {
+        if (!is_ds_type(ents[i].type)) {
+            if (first_non_ds == n) {
+                first_non_ds = i;
+            }
+        } else if (first_non_ds < i) {
+            describe(&ents[i], d1, sizeof(d1));
+            describe(&ents[first_non_ds], d2, sizeof(d2));
+            add(r, CHK_ORDER, true, "DS entry %s comes after %s (DS entries must come first)", d1, d2);
+        }
+    }
+    size_t first_integrity = n;
+    for (size_t i = 0; i < n; i++) {
+        if (ents[i].type == TYPE_INTEGRITY) {
+            if (first_integrity == n) {
+                first_integrity = i;
+            }
+        } else if (first_integrity < i && ents[i].type != TYPE_SIGNATURE_BLOCK) {
+            describe(&ents[i], d1, sizeof(d1));
+            describe(&ents[first_integrity], d2, sizeof(d2));
+            add(r, CHK_ORDER, true, "%s follows %s and is not covered by it", d1, d2);
+        }
+    }
+    if (first_integrity < n && ents[n - 1].type != TYPE_INTEGRITY) {
+        describe(&ents[n - 1], d1, sizeof(d1));
+        add(r, CHK_ORDER, true, "the last entry, %s, is not an INTEGRITY entry", d1);
+    }
+
+    /* integrity */
+    if (first_integrity == n) {
+        add(r, CHK_INTEGRITY, !allow_missing_integrity, "no INTEGRITY entry%s",
+            allow_missing_integrity ? " (allowed by --allow-missing-integrity)" : "");
+    }
+    for (size_t i = first_integrity; i < n; i++) {
+        if (ents[i].type != TYPE_INTEGRITY) {
+            continue;
+        }
+        describe(&ents[i], d1, sizeof(d1));
+        if (ents[i].length != 32) {
+            add(r, CHK_INTEGRITY, true, "%s: length %u, expected 32 (SHA-256)", d1, ents[i].length);
+            continue;
+        }
+        uint8_t digest[32];
+        if (cli_sha256(img, ents[i].offset, digest) != 0) {
+            add(r, CHK_INTEGRITY, true, "%s: SHA-256 failed", d1);
+            continue;
+        }
+        char want[65], have[65];
+        cli_hex(digest, 32, want);
+        cli_hex(img + ents[i].data_offset, 32, have);
+        if (memcmp(digest, img + ents[i].data_offset, 32) != 0) {
+            add(r, CHK_INTEGRITY, true, "%s: stored SHA-256 %s does not match bytes 0..0x%04x (%s)", d1, have,
+                (unsigned)ents[i].offset, want);
+        } else {
+            add(r, CHK_INTEGRITY, false, "%s matches the SHA-256 of bytes 0..0x%04x", d1, (unsigned)ents[i].offset);
+        }
+    }
+
+    /* trailing */
+    if (res != ESC_TLV_ERR_TRUNCATED && end < len) {
+        size_t pos = end;
+        if (len - pos >= 4 && img[pos] == 0xFF && img[pos + 1] == 0xFF && img[pos + 2] == 0 && img[pos + 3] == 0) {
+            add(r, CHK_TRAILING, false, "end marker ff ff 00 00 at 0x%04zx", pos);
+            pos += 4;
+        }
+        size_t first_bad = len;
+        size_t bad = 0;
+        for (size_t i = pos; i < len; i++) {
+            if (img[i] != 0xFF) {
+                if (first_bad == len) {
+                    first_bad = i;
+                }
+                bad++;
+            }
+        }
+        if (bad) {
+            add(r, CHK_TRAILING, true,
+                "%zu byte(s) after the last entry (which ends at 0x%04zx) are neither the end marker nor erased "
+                "flash; the first is at 0x%04zx",
+                bad, end, first_bad);
+        } else if (pos < len) {
+            add(r, CHK_TRAILING, false, "%zu erased (0xFF) byte(s) after the last entry", len - pos);
+        }
+    }
+    free(ents);
+}
+
+int cmd_verify(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv, 1)) {
+        cli_print_help(stdout, k_usage, k_desc, k_opts, NOPTS);
+        return CLI_EXIT_OK;
+    }
+    cli_parsed_t p;
+    if (cli_parse("verify", k_opts, NOPTS, argc, argv, 1, &p) != 0) {
+        return CLI_EXIT_USAGE;
+    }
+    if (p.npositional != 1) {
+        cli_parsed_free(&p);
+        return cli_error_code(CLI_EXIT_USAGE, "verify: expected one IMAGE argument (usage: %s)", k_usage);
+    }
+    const char *path = p.positional[0];
+    bool json = cli_has(&p, "json");
+    bool allow_missing = cli_has(&p, "allow-missing-integrity");
+    cli_parsed_free(&p);
+
+    uint8_t *img = NULL;
+    size_t len = 0;
+    char err[512];
+    if (cli_read_file(path, &img, &len, err, sizeof(err)) != 0) {
+        return cli_error("%s", err);
+    }
+
+    report_t r = {0};
+    size_t n_entries = 0, end = 0;
+    check_image(img, len, allow_missing, &r, &n_entries, &end);
+    free(img);
+    if (r.oom) {
+        free(r.items);
+        return cli_error("verify: out of memory");
+    }
+    bool ok = true;
+    for (size_t i = 0; i < r.n; i++) {
+        ok = ok && !r.items[i].fail;
+    }
+
+    if (json) {
+        json_writer_t j;
+        json_init(&j, stdout);
+        json_begin_object(&j);
+        json_kv_string(&j, "image", path);
+        json_kv_int(&j, "size", (long long)len);
+        json_kv_int(&j, "entries", (long long)n_entries);
+        json_kv_int(&j, "tlv_end_offset", (long long)end);
+        json_kv_bool(&j, "ok", ok);
+        json_key(&j, "checks");
+        json_begin_array(&j);
+        for (int c = 0; c < CHK_COUNT; c++) {
+            json_begin_object(&j);
+            json_kv_string(&j, "name", k_check_names[c]);
+            json_kv_bool(&j, "ok", !check_failed(&r, c));
+            json_key(&j, "messages");
+            json_begin_array(&j);
+            for (size_t i = 0; i < r.n; i++) {
+                if (r.items[i].check == c) {
+                    json_string(&j, r.items[i].text);
+                }
+            }
+            json_end_array(&j);
+            json_end_object(&j);
+        }
+        json_end_array(&j);
+        for (int pass = 0; pass < 2; pass++) {
+            json_key(&j, pass == 0 ? "failures" : "warnings");
+            json_begin_array(&j);
+            for (size_t i = 0; i < r.n; i++) {
+                if (r.items[i].fail == (pass == 0)) {
+                    char line[320];
+                    snprintf(line, sizeof(line), "%s: %s", k_check_names[r.items[i].check], r.items[i].text);
+                    json_string(&j, line);
+                }
+            }
+            json_end_array(&j);
+        }
+        json_end_object(&j);
+        json_finish(&j);
+    } else {
+        printf("%s: %zu bytes, %zu entries, TLV end at 0x%04zx\n", path, len, n_entries, end);
+        for (int c = 0; c < CHK_COUNT; c++) {
+            bool failed = check_failed(&r, c);
+            printf("  %-11s %s\n", k_check_names[c], failed ? "FAIL" : "ok");
+            for (size_t i = 0; i < r.n; i++) {
+                if (r.items[i].check == c) {
+                    printf("      %s%s\n", r.items[i].fail ? "" : "note: ", r.items[i].text);
+                }
+            }
+        }
+        printf("%s\n", ok ? "OK" : "FAILED");
+    }
+    if (!ok) {
+        for (size_t i = 0; i < r.n; i++) {
+            if (r.items[i].fail) {
+                cli_error("verify %s: %s: %s", path, k_check_names[r.items[i].check], r.items[i].text);
+            }
+        }
+    }
+    free(r.items);
+    return ok ? CLI_EXIT_OK : CLI_EXIT_INPUT;
+}

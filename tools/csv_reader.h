@@ -1,0 +1,59 @@
+/*
+ * The original tool's CSV input (--esp_secure_cert_csv / --csv).
+ *
+ * Header row with the columns tlv_type, tlv_subtype, data_value, data_type
+ * (required) and priv_key_type, algorithm, key_size, efuse_id, efuse_key
+ * (optional), in any order. Fields follow Python's csv module (excel
+ * dialect): comma separated, "quoted" fields may hold commas, doubled quotes
+ * and line breaks; every value is stripped of surrounding whitespace. Rows
+ * whose tlv_type starts with '#' and empty rows are skipped.
+ *
+ *  tlv_type      a type name (ESP_SECURE_CERT_CA_CERT_TLV, ... or the C header
+ *                names) or a number 0..253
+ *  tlv_subtype   0..255
+ *  data_type     file | string | hex | base64
+ *  priv_key_type plaintext | rsa_ds | ecdsa_peripheral (hmac_encrypted and
+ *                hmac_derived_ecdsa are recognised and refused for now)
+ *  algorithm     RSA | ECDSA; key_size in bits; efuse_id 0..5; efuse_key a
+ *                32-byte HMAC key file for rsa_ds
+ *
+ * Every error names the file, line and column of the offending cell.
+ */
+#pragma once
+
+#include <stddef.h>
+
+#include "gen_core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One parsed CSV cell with its position (1-based line and column). */
+typedef struct {
+    char *text;
+    unsigned line;
+    unsigned col;
+} csv_cell_t;
+
+typedef struct {
+    csv_cell_t *cells;
+    size_t ncells;
+    unsigned line; /* line of the row's first character */
+} csv_row_t;
+
+typedef struct {
+    csv_row_t *rows;
+    size_t nrows;
+} csv_doc_t;
+
+/* Tokenise CSV text. 0 on success; -1 with "name:line:col: ..." in err. */
+int csv_tokenize(const char *text, size_t len, const char *name, csv_doc_t *doc, char *err, size_t err_len);
+void csv_doc_free(csv_doc_t *doc);
+
+/* Read an esp_secure_cert CSV file and append its rows to `out`. */
+int csv_read_entries(const char *path, gen_entries_t *out, char *err, size_t err_len);
+
+#ifdef __cplusplus
+}
+#endif
