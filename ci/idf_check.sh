@@ -87,17 +87,21 @@ WRITE_SYMS="ESP_SECURE_CERT_ENABLE_WRITE=y"
 LEGACY_SYMS="ESP_SECURE_CERT_SUPPORT_LEGACY_FORMATS=y"
 SV_SYMS="ESP_SECURE_CERT_SECURE_VERIFICATION=y $SBV2_SYMS"
 
-# name|Kconfig symbols set to y (or a value). "default" has none of the
-# component's options; "c3_defaults" is what menuconfig gives on esp32c3 (DS
-# and write on), the feature set the original's 16,158 bytes were measured with.
+# name|Kconfig symbols set to y (or a value)[|nohw]. "default" has none of
+# the component's options; "c3_defaults" is what menuconfig gives on esp32c3
+# (DS and write on), the feature set the original's 16,158 bytes were
+# measured with. "nohw" compiles against a copy of the esp32c3 SoC caps
+# without HMAC, DS and eFuse key purposes, as on ESP32 / ESP32-C2: code that
+# uses those peripherals unguarded fails there (esp_hmac.h even #errors).
 CONFIGS=(
     "default|"
     "write|$WRITE_SYMS"
     "legacy|$LEGACY_SYMS"
     "ds|$DS_SYMS"
-    "secure_verification|$SV_SYMS"
+    "verify|$SV_SYMS"
     "c3_defaults|$DS_SYMS $WRITE_SYMS"
     "all|$DS_SYMS $WRITE_SYMS $LEGACY_SYMS $SV_SYMS"
+    "no_hmac_ds|$WRITE_SYMS $LEGACY_SYMS|nohw"
 )
 
 # --- Kconfig sanity (only where kconfiglib is installed: python3-kconfiglib) ---
@@ -174,10 +178,24 @@ compile_group() { # log objdir flags... -- files...
     "$KIT/check.sh" --objdir "$objdir" "${WARN[@]}" "${STACK[@]}" "${flags[@]}" "$@" >>"$log" 2>&1
 }
 
+# SoC caps and sdkconfig of a chip without HMAC/DS/key purposes (see above).
+make_nohw_overlay() { # dir
+    local d="$1" pat='SOC_HMAC_SUPPORTED|SOC_DIG_SIGN_SUPPORTED|SOC_EFUSE_KEY_PURPOSE_FIELD'
+    mkdir -p "$d/inc/soc" "$d/sdk"
+    grep -Ev "#define ($pat)\b" "$KIT/include/idf/soc/esp32c3/include/soc/soc_caps.h" >"$d/inc/soc/soc_caps.h"
+    grep -Ev "#define CONFIG_($pat)\b" "$KIT/include/config/sdkconfig.h" >"$d/sdk/sdkconfig.h"
+}
+
 for entry in "${CONFIGS[@]}"; do
-    name="${entry%%|*}"; syms="$BASE_SYMS ${entry#*|}"
+    name="${entry%%|*}"; rest="${entry#*|}"; syms="$BASE_SYMS ${rest%%|*}"
+    variant=""; [ "$rest" != "${rest#*|}" ] && variant="${rest#*|}"
     cdir="$work/$name"; rm -rf "$cdir"; mkdir -p "$cdir/obj" "$cdir/extra"
     log="$cdir/compile.log"; : >"$log"
+    hw=()
+    if [ "$variant" = nohw ]; then
+        make_nohw_overlay "$cdir/nohw"
+        hw=(--sdkconfig "$cdir/nohw/sdk" -I "$cdir/nohw/inc")
+    fi
 
     cmake_defs=(); c_defs=()
     for s in $syms; do
@@ -218,11 +236,13 @@ for entry in "${CONFIGS[@]}"; do
         [ ${#files[@]} -gt 0 ] || continue
         dflags=()
         for d in $defs; do dflags+=("-D$d"); done
-        compile_group "$log" "$cdir/obj" "${c_defs[@]}" "${dflags[@]}" "${incs[@]}" -- "${files[@]}"
+        compile_group "$log" "$cdir/obj" "${hw[@]+"${hw[@]}"}" "${c_defs[@]}" "${dflags[@]}" "${incs[@]}" -- \
+            "${files[@]}"
     done <<<"$groups"
     # tests/idf sees what the component sees; the example only the public API.
-    compile_group "$log" "$cdir/extra" "${c_defs[@]}" "${incs[@]}" -- "${extras_tests[@]+"${extras_tests[@]}"}"
-    compile_group "$log" "$cdir/extra" "${c_defs[@]}" -I "$REPO/include" -- \
+    compile_group "$log" "$cdir/extra" "${hw[@]+"${hw[@]}"}" "${c_defs[@]}" "${incs[@]}" -- \
+        "${extras_tests[@]+"${extras_tests[@]}"}"
+    compile_group "$log" "$cdir/extra" "${hw[@]+"${hw[@]}"}" "${c_defs[@]}" -I "$REPO/include" -- \
         "${extras_example[@]+"${extras_example[@]}"}"
 
     nfiles=$((${#srcs[@]} + ${#extras_tests[@]} + ${#extras_example[@]}))
@@ -329,7 +349,8 @@ def deepest(key, stack=()):
         d, p = deepest(tk, stack + (key,))
         if d > best:
             best, path = d, p
-    memo[key] = (nodes.get(key, 0) + best, [key[1]] + path)
+    # GCC names static functions "path/file.c:name"; keep the name.
+    memo[key] = (nodes.get(key, 0) + best, [key[1].rsplit(":", 1)[-1]] + path)
     return memo[key]
 
 public = sorted((k, v) for k, v in frames.items() if component(k[0]) and k[1].startswith("esp_secure_cert_"))

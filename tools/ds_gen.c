@@ -15,9 +15,9 @@
 #include "esc_crypto.h"
 #include "esc_ds_layout.h"
 
-static void set_err(char *err, size_t err_len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void dsg_set_err(char *err, size_t err_len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-static void set_err(char *err, size_t err_len, const char *fmt, ...)
+static void dsg_set_err(char *err, size_t err_len, const char *fmt, ...)
 {
     if (err == NULL || err_len == 0) {
         return;
@@ -85,13 +85,13 @@ int esc_ds_chip_supports(const char *target_chip, unsigned rsa_bits, char *err, 
     const esc_ds_chip_t *chip = esc_ds_chip_find(target_chip);
     if (chip == NULL || chip->rsa_max_bits == 0) {
         list_chips(list, sizeof(list), 1);
-        set_err(err, err_len, "target '%s' has no RSA DS peripheral; chips with one: %s",
+        dsg_set_err(err, err_len, "target '%s' has no RSA DS peripheral; chips with one: %s",
                 target_chip ? target_chip : "(none)", list);
         return 1;
     }
     if (!esc_ds_chip_rsa_supports(chip, rsa_bits)) {
         list_rsa_sizes(chip, list, sizeof(list));
-        set_err(err, err_len, "target %s does not support RSA-%u in the DS peripheral; supported key sizes: %s",
+        dsg_set_err(err, err_len, "target %s does not support RSA-%u in the DS peripheral; supported key sizes: %s",
                 chip->name, rsa_bits, list);
         return 1;
     }
@@ -104,13 +104,13 @@ int esc_ds_chip_supports_ecdsa(const char *target_chip, unsigned curve_bits, cha
     const esc_ds_chip_t *chip = esc_ds_chip_find(target_chip);
     if (chip == NULL || chip->ecdsa_curves == 0) {
         list_chips(list, sizeof(list), 0);
-        set_err(err, err_len, "target '%s' has no ECDSA key peripheral; chips with one: %s",
+        dsg_set_err(err, err_len, "target '%s' has no ECDSA key peripheral; chips with one: %s",
                 target_chip ? target_chip : "(none)", list);
         return 1;
     }
     if (!esc_ds_chip_ecdsa_supports(chip, curve_bits)) {
         list_curves(chip, list, sizeof(list));
-        set_err(err, err_len, "target %s does not support ECDSA P-%u in the ECDSA peripheral; supported curves: %s",
+        dsg_set_err(err, err_len, "target %s does not support ECDSA P-%u in the ECDSA peripheral; supported curves: %s",
                 chip->name, curve_bits, list);
         return 1;
     }
@@ -136,29 +136,29 @@ static int rsa_operands(EVP_PKEY *key, unsigned bits, size_t b, uint8_t *y, uint
     BN_CTX *ctx = BN_CTX_new();
     int rc = 1;
     if (ctx == NULL) {
-        set_err(err, err_len, "out of memory");
+        dsg_set_err(err, err_len, "out of memory");
         goto out;
     }
     if (EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_N, &n) != 1) {
-        set_err(err, err_len, "cannot read the RSA modulus from the key");
+        dsg_set_err(err, err_len, "cannot read the RSA modulus from the key");
         goto out;
     }
     if (EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_D, &d) != 1 || BN_is_zero(d)) {
-        set_err(err, err_len, "the RSA key has no private exponent (a public key was given?)");
+        dsg_set_err(err, err_len, "the RSA key has no private exponent (a public key was given?)");
         goto out;
     }
     if (!BN_is_odd(n) || (unsigned)BN_num_bits(n) != bits || BN_cmp(d, n) >= 0) {
-        set_err(err, err_len, "the RSA key is malformed (modulus even, or exponent not below it)");
+        dsg_set_err(err, err_len, "the RSA key is malformed (modulus even, or exponent not below it)");
         goto out;
     }
     rr = BN_new();
     r = BN_new();
     if (rr == NULL || r == NULL || !BN_lshift(rr, BN_value_one(), (int)(2 * bits)) || !BN_mod(r, rr, n, ctx)) {
-        set_err(err, err_len, "big-number arithmetic failed");
+        dsg_set_err(err, err_len, "big-number arithmetic failed");
         goto out;
     }
     if (BN_bn2lebinpad(d, y, (int)b) < 0 || BN_bn2lebinpad(n, m, (int)b) < 0 || BN_bn2lebinpad(r, rb, (int)b) < 0) {
-        set_err(err, err_len, "RSA operand larger than the chip's DS operand size");
+        dsg_set_err(err, err_len, "RSA operand larger than the chip's DS operand size");
         goto out;
     }
     rc = 0;
@@ -177,12 +177,12 @@ int esc_ds_build_entries(const char *target_chip, EVP_PKEY *rsa_key, int efuse_k
 {
     if (rsa_key == NULL || hmac_key == NULL || iv == NULL || ds_data == NULL || ds_data_len == NULL ||
         ds_context == NULL) {
-        set_err(err, err_len, "internal error: missing argument to the DS generator");
+        dsg_set_err(err, err_len, "internal error: missing argument to the DS generator");
         return 1;
     }
     *ds_data_len = 0;
     if (efuse_key_id < 0 || efuse_key_id > (int)ESC_DS_EFUSE_KEY_ID_MAX) {
-        set_err(err, err_len, "eFuse key id %d is out of range: key blocks are 0..%u (BLOCK_KEY0..BLOCK_KEY%u)",
+        dsg_set_err(err, err_len, "eFuse key id %d is out of range: key blocks are 0..%u (BLOCK_KEY0..BLOCK_KEY%u)",
                 efuse_key_id, ESC_DS_EFUSE_KEY_ID_MAX, ESC_DS_EFUSE_KEY_ID_MAX);
         return 1;
     }
@@ -191,7 +191,7 @@ int esc_ds_build_entries(const char *target_chip, EVP_PKEY *rsa_key, int efuse_k
     }
     if (EVP_PKEY_get_base_id(rsa_key) != EVP_PKEY_RSA) {
         const char *name = EVP_PKEY_get0_type_name(rsa_key);
-        set_err(err, err_len, "the RSA DS peripheral needs an RSA private key; the key given is %s",
+        dsg_set_err(err, err_len, "the RSA DS peripheral needs an RSA private key; the key given is %s",
                 name ? name : "of another type");
         return 1;
     }
@@ -203,16 +203,16 @@ int esc_ds_build_entries(const char *target_chip, EVP_PKEY *rsa_key, int efuse_k
     const esc_ds_chip_t *chip = esc_ds_chip_find(target_chip);
     esc_ds_plain_layout_t lay;
     if (esc_ds_plain_layout(chip->rsa_max_bits, &lay) != ESC_DS_OK) {
-        set_err(err, err_len, "internal error: no DS layout for %s", chip->name);
+        dsg_set_err(err, err_len, "internal error: no DS layout for %s", chip->name);
         return 1;
     }
     size_t need = ESC_DS_DATA_HEADER_LEN + lay.total;
     if (ds_data_cap < need) {
-        set_err(err, err_len, "internal error: DS data buffer of %zu bytes, %zu needed", ds_data_cap, need);
+        dsg_set_err(err, err_len, "internal error: DS data buffer of %zu bytes, %zu needed", ds_data_cap, need);
         return 1;
     }
     if (esc_crypto_init() != ESC_CRYPTO_OK) {
-        set_err(err, err_len, "crypto backend initialisation failed");
+        dsg_set_err(err, err_len, "crypto backend initialisation failed");
         return 1;
     }
 
@@ -243,15 +243,15 @@ int esc_ds_build_entries(const char *target_chip, EVP_PKEY *rsa_key, int efuse_k
     if (esc_sha256_start(&sha) != 0 || esc_sha256_update(&sha, plain, lay.md) != 0 ||
         esc_sha256_update(&sha, plain + lay.mprime, 8) != 0 || esc_sha256_update(&sha, iv, ESC_DS_IV_LEN) != 0 ||
         esc_sha256_finish(&sha, plain + lay.md) != 0) {
-        set_err(err, err_len, "SHA-256 failed");
+        dsg_set_err(err, err_len, "SHA-256 failed");
         goto out;
     }
     if (esc_hmac_sha256(hmac_key, 32, all_ff, sizeof(all_ff), aes_key) != 0) {
-        set_err(err, err_len, "HMAC-SHA256 failed");
+        dsg_set_err(err, err_len, "HMAC-SHA256 failed");
         goto out;
     }
     if (esc_aes256_cbc_encrypt(aes_key, iv, plain, lay.total, ds_data + ESC_DS_DATA_HEADER_LEN) != 0) {
-        set_err(err, err_len, "AES-256-CBC encryption failed");
+        dsg_set_err(err, err_len, "AES-256-CBC encryption failed");
         goto out;
     }
     esc_ds_data_header_encode(ds_data, bits, iv);

@@ -25,9 +25,9 @@
 
 #define SELFTEST_MESSAGE "esp-secure-cert DS self-test"
 
-static void set_err(char *err, size_t err_len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void st_set_err(char *err, size_t err_len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-static void set_err(char *err, size_t err_len, const char *fmt, ...)
+static void st_set_err(char *err, size_t err_len, const char *fmt, ...)
 {
     if (err == NULL || err_len == 0) {
         return;
@@ -54,14 +54,14 @@ static void pkcs1_v15_sha256(const uint8_t hash[32], uint8_t *em, size_t k)
 }
 
 /* The DS peripheral works on little-endian words; mbedTLS on big-endian bytes. */
-static void reverse_copy(uint8_t *dst, const uint8_t *src, size_t len)
+static void st_reverse_copy(uint8_t *dst, const uint8_t *src, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
         dst[i] = src[len - 1 - i];
     }
 }
 
-static X509 *load_cert(const char *buf, uint32_t len)
+static X509 *st_load_cert(const char *buf, uint32_t len)
 {
     X509 *x = NULL;
     static const char pem_tag[] = "-----BEGIN";
@@ -105,14 +105,14 @@ static int check_entry_for_chip(const char *chip, char *err, size_t err_len)
     esp_secure_cert_tlv_config_t cfg = {.type = ESP_SECURE_CERT_DS_DATA_TLV, .subtype = ESP_SECURE_CERT_SUBTYPE_0};
     esp_secure_cert_tlv_info_t info;
     if (esp_secure_cert_get_tlv_info(&cfg, &info) != ESP_OK) {
-        set_err(err, err_len, "no DS data entry (DS_DATA, subtype 0) in the partition");
+        st_set_err(err, err_len, "no DS data entry (DS_DATA, subtype 0) in the partition");
         return 1;
     }
     size_t c_len = info.length >= ESC_DS_DATA_HEADER_LEN ? info.length - ESC_DS_DATA_HEADER_LEN : 0;
     esp_secure_cert_free_tlv_info(&info);
     unsigned entry_max = 0;
     if (esc_ds_c_len_valid(c_len, &entry_max) && c_len != esc_ds_chip_c_len(c)) {
-        set_err(err, err_len, "the DS data was generated for a chip with %u-bit RSA DS (%zu-byte ciphertext), "
+        st_set_err(err, err_len, "the DS data was generated for a chip with %u-bit RSA DS (%zu-byte ciphertext), "
                 "not for %s", entry_max, c_len, chip);
         return 1;
     }
@@ -129,7 +129,7 @@ static int check_key_purpose(const esc_port_t *port, int block, const char *efus
         return 0;
     }
     const char *name = esc_host_efuse_purpose_name(purpose);
-    set_err(err, err_len, "eFuse key block KEY%d%s%s has purpose %s; the DS peripheral needs "
+    st_set_err(err, err_len, "eFuse key block KEY%d%s%s has purpose %s; the DS peripheral needs "
             "HMAC_DOWN_DIGITAL_SIGNATURE (burn the DS HMAC key there)", block, efuse_path ? " in " : "",
             efuse_path ? efuse_path : "", name ? name : "(unnamed)");
     return 1;
@@ -141,25 +141,25 @@ static int verify_with_cert(const uint8_t *sig, size_t k, const uint8_t hash[32]
     char *cert_buf = NULL;
     uint32_t cert_len = 0;
     if (esp_secure_cert_get_device_cert(&cert_buf, &cert_len) != ESP_OK || cert_buf == NULL) {
-        set_err(err, err_len, "no device certificate in the partition to check the DS key against");
+        st_set_err(err, err_len, "no device certificate in the partition to check the DS key against");
         return 1;
     }
-    X509 *cert = load_cert(cert_buf, cert_len);
+    X509 *cert = st_load_cert(cert_buf, cert_len);
     esp_secure_cert_free_device_cert(cert_buf);
     if (cert == NULL) {
-        set_err(err, err_len, "the device certificate is neither PEM nor DER X.509");
+        st_set_err(err, err_len, "the device certificate is neither PEM nor DER X.509");
         return 1;
     }
     int rc = 1;
     EVP_PKEY_CTX *vctx = NULL;
     EVP_PKEY *pub = X509_get0_pubkey(cert);
     if (pub == NULL || EVP_PKEY_get_base_id(pub) != EVP_PKEY_RSA) {
-        set_err(err, err_len, "the device certificate's key is not RSA, but the DS peripheral holds an RSA-%u key",
+        st_set_err(err, err_len, "the device certificate's key is not RSA, but the DS peripheral holds an RSA-%u key",
                 bits);
         goto out;
     }
     if ((unsigned)EVP_PKEY_get_bits(pub) != bits) {
-        set_err(err, err_len, "the device certificate has an RSA-%d key, the DS data an RSA-%u key: they do not "
+        st_set_err(err, err_len, "the device certificate has an RSA-%d key, the DS data an RSA-%u key: they do not "
                 "match", EVP_PKEY_get_bits(pub), bits);
         goto out;
     }
@@ -167,11 +167,11 @@ static int verify_with_cert(const uint8_t *sig, size_t k, const uint8_t hash[32]
     if (vctx == NULL || EVP_PKEY_verify_init(vctx) != 1 ||
         EVP_PKEY_CTX_set_rsa_padding(vctx, RSA_PKCS1_PADDING) != 1 ||
         EVP_PKEY_CTX_set_signature_md(vctx, EVP_sha256()) != 1) {
-        set_err(err, err_len, "OpenSSL could not set up RSA verification");
+        st_set_err(err, err_len, "OpenSSL could not set up RSA verification");
         goto out;
     }
     if (EVP_PKEY_verify(vctx, sig, k, hash, 32) != 1) {
-        set_err(err, err_len, "the signature made with the DS data does not verify with the device certificate's "
+        st_set_err(err, err_len, "the signature made with the DS data does not verify with the device certificate's "
                 "public key: the key in the DS data does not match the certificate");
         goto out;
     }
@@ -187,12 +187,12 @@ int esc_ds_self_test(const char *target_chip, const char *efuse_path, char *err,
     const char *chip = target_chip != NULL ? target_chip : "esp32c3";
     esc_host_ds_set_chip(chip);
     if (esc_host_ds_get_chip() == NULL) {
-        set_err(err, err_len, "target '%s' has no RSA DS peripheral to emulate", chip);
+        st_set_err(err, err_len, "target '%s' has no RSA DS peripheral to emulate", chip);
         return 1;
     }
     const esc_port_t *port = esc_port_get(NULL);
     if (port == NULL || port->ds_sign == NULL) {
-        set_err(err, err_len, "no partition is open, or its port has no DS peripheral");
+        st_set_err(err, err_len, "no partition is open, or its port has no DS peripheral");
         return 1;
     }
     if (check_entry_for_chip(chip, err, err_len) != 0) {
@@ -200,7 +200,7 @@ int esc_ds_self_test(const char *target_chip, const char *efuse_path, char *err,
     }
     esp_ds_data_ctx_t *ctx = esp_secure_cert_get_ds_ctx();
     if (ctx == NULL) {
-        set_err(err, err_len, "esp_secure_cert_get_ds_ctx found no usable DS data and DS context "
+        st_set_err(err, err_len, "esp_secure_cert_get_ds_ctx found no usable DS data and DS context "
                 "(the reason is logged above)");
         return 1;
     }
@@ -214,20 +214,20 @@ int esc_ds_self_test(const char *target_chip, const char *efuse_path, char *err,
         goto out;
     }
     if (EVP_Digest(SELFTEST_MESSAGE, strlen(SELFTEST_MESSAGE), hash, NULL, EVP_sha256(), NULL) != 1) {
-        set_err(err, err_len, "SHA-256 failed");
+        st_set_err(err, err_len, "SHA-256 failed");
         goto out;
     }
     pkcs1_v15_sha256(hash, em, k);
-    reverse_copy(msg_le, em, k);
+    st_reverse_copy(msg_le, em, k);
     memset(sig_le, 0, k);
     esp_err_t e = port->ds_sign(port, ctx->efuse_key_id, (const uint8_t *)ctx->esp_ds_data, sizeof(esp_ds_data_t),
                                 msg_le, sig_le);
     if (e != ESP_OK) {
-        set_err(err, err_len, "DS sign with eFuse key block KEY%u failed: %s (%s)", (unsigned)ctx->efuse_key_id,
+        st_set_err(err, err_len, "DS sign with eFuse key block KEY%u failed: %s (%s)", (unsigned)ctx->efuse_key_id,
                 ds_error_text(e), esp_err_to_name(e));
         goto out;
     }
-    reverse_copy(sig, sig_le, k);
+    st_reverse_copy(sig, sig_le, k);
     rc = verify_with_cert(sig, k, hash, bits, err, err_len);
 out:
     esp_secure_cert_free_ds_ctx(ctx);

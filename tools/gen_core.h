@@ -8,7 +8,8 @@
  *   1. DS_DATA + DS_CONTEXT for each rsa_ds key and SEC_CFG for each
  *      ecdsa_peripheral key, in entry order;
  *   2. every other entry in order (an rsa_ds PRIV_KEY is not stored);
- *   3. INTEGRITY (type 9, subtype 0) = SHA-256 of every byte before it.
+ *   3. INTEGRITY (type 9, subtype 0) = SHA-256 of every byte before it
+ *      (left out for an image that is about to be signed).
  * Every byte goes through the library's writer in buffer mode
  * (esp_secure_cert_append_tlv with ESP_SECURE_CERT_WRITE_MODE_BUFFER).
  *
@@ -81,6 +82,11 @@ typedef struct {
     const char *password;     /* for encrypted private keys, may be NULL */
     esc_rng_t *rng;
     size_t max_image_size;    /* partition size limit (0 = 8 KiB) */
+    /* Entries already at the start of the image (the reference tool's
+     * second pass after signing keeps its signature entries there). */
+    const uint8_t *prefix;
+    size_t prefix_len;
+    bool no_integrity;        /* leave out the INTEGRITY entry (input to signing) */
 } gen_options_t;
 
 /* A file besides the image (hmac_key.bin, ecdsa_key.bin). */
@@ -91,18 +97,23 @@ typedef struct {
 } gen_side_file_t;
 
 #define GEN_MAX_SIDE_FILES 16
-#define GEN_MAX_NOTES 64
+#define GEN_MAX_BURNS 16
+
+/* A key that must be burned into an eFuse block for the image to work. */
+typedef struct {
+    int efuse_id;             /* BLOCK_KEY<n> */
+    const char *purpose;      /* espefuse purpose name */
+    int side_index;           /* index into side[] of the key file, or -1 */
+    char key_file[GEN_WHERE_LEN]; /* the user's key file when side_index < 0 */
+} gen_burn_t;
 
 typedef struct {
     uint8_t *image;
     size_t image_len;
     gen_side_file_t side[GEN_MAX_SIDE_FILES];
     size_t n_side;
-    /* One line per stored entry, and commands to run on the device. */
-    char *entry_lines[GEN_MAX_NOTES];
-    size_t n_entry_lines;
-    char *burn_lines[GEN_MAX_NOTES];
-    size_t n_burn_lines;
+    gen_burn_t burns[GEN_MAX_BURNS];
+    size_t n_burns;
 } gen_result_t;
 
 /*

@@ -11,6 +11,7 @@
 
 #include "esc_tlv.h"
 #include "esp_secure_cert_tlv_config.h"
+#include "gen_append.h"
 #include "sign_internal.h"
 
 #define INTEGRITY_LEN 32u
@@ -60,53 +61,40 @@ static int scan_list(const uint8_t *img, size_t len, list_info_t *info, char *er
     return 0;
 }
 
-static int append_entry(uint8_t *buf, size_t cap, size_t *len, uint8_t type, uint8_t subtype, const uint8_t *data,
-                        size_t dlen, char *err, size_t err_len)
-{
-    size_t written = 0;
-    if (dlen > ESC_TLV_MAX_DATA_LEN ||
-        esc_tlv_encode(buf + *len, cap - *len, 0, type, subtype, data, (uint16_t)dlen, &written) != ESC_TLV_OK) {
-        return esc_sign_fail(err, err_len, "no room for a type %u entry", type);
-    }
-    *len += written;
-    return 0;
-}
-
 static size_t effective_partition_size(size_t partition_size)
 {
     return partition_size == 0 ? ESC_SIGN_DEFAULT_PARTITION_SIZE : partition_size;
 }
 
-/* Write INTEGRITY (SHA-256 of buf[0, at)) at `at`, then the end marker if it
- * fits in part_size. buf has room for both; *len grows to cover them. */
-static int put_integrity(uint8_t *buf, size_t *len, size_t at, int subtype, size_t part_size, char *err,
+/* Append INTEGRITY (SHA-256 of buf[0, *pos)) at *pos, then the end marker
+ * if it fits in part_size. buf (capacity cap, 0xFF from *pos on) has room
+ * for both; *pos ends after what was written. */
+static int put_integrity(uint8_t *buf, size_t cap, size_t *pos, int subtype, size_t part_size, char *err,
                          size_t err_len)
 {
+    const size_t at = *pos;
     const size_t tlv_len = esc_tlv_total_len(INTEGRITY_LEN);
     if (subtype > INTEGRITY_MAX_SUBTYPE) {
         return esc_sign_fail(err, err_len, "cannot add an integrity entry: subtype %d would exceed %d", subtype,
                              INTEGRITY_MAX_SUBTYPE);
     }
     if (at + tlv_len > part_size) {
-        return esc_sign_fail(err, err_len, "no room for the integrity entry: %zu + %zu bytes exceed the %zu-byte partition",
-                             at, tlv_len, part_size);
+        return esc_sign_fail(err, err_len,
+                             "no room for the integrity entry: %zu + %zu bytes exceed the %zu-byte partition", at,
+                             tlv_len, part_size);
     }
     uint8_t digest[INTEGRITY_LEN];
     unsigned int dlen = 0;
     if (!EVP_Digest(buf, at, digest, &dlen, EVP_sha256(), NULL) || dlen != INTEGRITY_LEN) {
         return esc_sign_fail(err, err_len, "SHA-256 failed");
     }
-    size_t pos = at;
-    if (append_entry(buf, at + tlv_len, &pos, ESP_SECURE_CERT_INTEGRITY_TLV, (uint8_t)subtype, digest, INTEGRITY_LEN,
-                     err, err_len) != 0) {
+    if (gen_append(buf, cap, pos, ESP_SECURE_CERT_INTEGRITY_TLV, (uint8_t)subtype, 0, digest, INTEGRITY_LEN, err,
+                   err_len) != 0) {
         return -1;
     }
-    if (pos + sizeof(END_MARKER) <= part_size) {
-        memcpy(buf + pos, END_MARKER, sizeof(END_MARKER));
-        pos += sizeof(END_MARKER);
-    }
-    if (pos > *len) {
-        *len = pos;
+    if (*pos + sizeof(END_MARKER) <= part_size && *pos + sizeof(END_MARKER) <= cap) {
+        memcpy(buf + *pos, END_MARKER, sizeof(END_MARKER));
+        *pos += sizeof(END_MARKER);
     }
     return 0;
 }
@@ -180,6 +168,8 @@ int esc_sign_partition(const uint8_t *unsigned_bin, size_t len, esc_signing_key_
     if (buf == NULL) {
         return esc_sign_fail(err, err_len, "out of memory");
     }
+    /* The writer appends after the list, into erased (0xFF) space. */
+    memset(buf, 0xFF, cap);
     memcpy(buf, unsigned_bin, signed_len);
     size_t pos = signed_len;
 
@@ -195,14 +185,14 @@ int esc_sign_partition(const uint8_t *unsigned_bin, size_t len, esc_signing_key_
         int rc = key->alg == ESC_SIGN_RSA3072
                      ? esc_sign_rsa_sbv2(key, buf, signed_len, rng, data + ESC_SIGN_HEADER_LEN, err, err_len)
                      : esc_sign_ecdsa(key, buf, signed_len, rng, data + ESC_SIGN_HEADER_LEN, tail_len, err, err_len);
-        if (rc != 0 || append_entry(buf, cap, &pos, ESP_SECURE_CERT_SIGNATURE_BLOCK_TLV, (uint8_t)i, data,
-                                    ESC_SIGN_HEADER_LEN + tail_len, err, err_len) != 0) {
+        if (rc != 0 || gen_append(buf, cap, &pos, ESP_SECURE_CERT_SIGNATURE_BLOCK_TLV, (uint8_t)i, 0, data,
+                                  ESC_SIGN_HEADER_LEN + tail_len, err, err_len) != 0) {
             free(buf);
             return -1;
         }
     }
     const size_t sig_end = pos;
-    if (put_integrity(buf, &pos, sig_end, info.max_integrity + 1, part_size, err, err_len) != 0) {
+    if (put_integrity(buf, cap, &pos, info.max_integrity + 1, part_size, err, err_len) != 0) {
         free(buf);
         return -1;
     }
@@ -235,14 +225,19 @@ int esc_append_integrity(const uint8_t *in, size_t in_len, size_t partition_size
     if (buf == NULL) {
         return esc_sign_fail(err, err_len, "out of memory");
     }
-    memcpy(buf, in, in_len);
-    /* In place, as the reference: the new entry and marker go right after
-     * the last entry; whatever the input had beyond them stays, so the
-     * result is never shorter than the input. */
-    size_t len = in_len;
-    if (put_integrity(buf, &len, info.end, info.max_integrity + 1, part_size, err, err_len) != 0) {
+    memset(buf, 0xFF, cap);
+    memcpy(buf, in, info.end);
+    size_t pos = info.end;
+    if (put_integrity(buf, cap, &pos, info.max_integrity + 1, part_size, err, err_len) != 0) {
         free(buf);
         return -1;
+    }
+    /* In place, as the reference: whatever the input had beyond the new
+     * entry and marker stays, so the result is never shorter than it. */
+    size_t len = pos;
+    if (in_len > pos) {
+        memcpy(buf + pos, in + pos, in_len - pos);
+        len = in_len;
     }
     *out = buf;
     *out_len = len;

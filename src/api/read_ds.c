@@ -64,7 +64,7 @@ static esp_err_t read_context(const esc_view_t *view, uint8_t *efuse_key_id, uin
     esp_err_t err = esc_entry_value(view, ESP_SECURE_CERT_DS_CONTEXT_TLV, ESP_SECURE_CERT_SUBTYPE_0, &value, &len,
                                     NULL, NULL);
     if (err != ESP_OK) {
-        ESP_LOGE(TAG, "No DS context entry (DS_CONTEXT, subtype 0): %s", esp_err_to_name(err));
+        ESP_LOGE(TAG, "Cannot read the DS context entry (DS_CONTEXT, subtype 0): %s", esp_err_to_name(err));
         return err;
     }
     esc_ds_result_t r = esc_ds_context_decode((const uint8_t *)value, len, efuse_key_id, rsa_bits);
@@ -136,7 +136,7 @@ esp_ds_data_ctx_t *esp_secure_cert_get_ds_ctx(void)
     esp_err_t err = esc_entry_value(&view, ESP_SECURE_CERT_DS_DATA_TLV, ESP_SECURE_CERT_SUBTYPE_0, &value, &len,
                                     NULL, NULL);
     if (err != ESP_OK) {
-        ESP_LOGE(TAG, "No DS data entry (DS_DATA, subtype 0): %s", esp_err_to_name(err));
+        ESP_LOGE(TAG, "Cannot read the DS data entry (DS_DATA, subtype 0): %s", esp_err_to_name(err));
         return NULL;
     }
     const uint8_t *data = (const uint8_t *)value;

@@ -15,14 +15,18 @@ static const char *TAG = "esp_secure_cert";
 esp_secure_cert_partition_ctx_t esp_secure_cert_partition_ctx;
 
 static const esc_port_t *s_port;      /* port of the mapped partition */
+static uint32_t s_generation;         /* s_port->generation when it was taken */
 static const void *s_selected;        /* partition chosen by tlv_set_partition */
 static uint8_t *s_heap_copy;          /* used when the port cannot map */
 static size_t s_view_size;
 
-static void release_view(void)
+/* unmap: whether the old port is still live and its mapping must be
+ * released through it (a reconfigured port has already dropped it). */
+static void release_view_of(const esc_port_t *port, bool unmap)
 {
-    if (s_port != NULL && s_heap_copy == NULL && s_port->flash_munmap != NULL) {
-        s_port->flash_munmap(s_port);
+    if (unmap && port != NULL && s_heap_copy == NULL && port->flash_munmap != NULL &&
+        esp_secure_cert_partition_ctx.esp_secure_cert_mapped_addr != NULL) {
+        port->flash_munmap(port);
     }
     free(s_heap_copy);
     s_heap_copy = NULL;
@@ -31,10 +35,22 @@ static void release_view(void)
     esp_secure_cert_partition_ctx.handle = 0;
 }
 
+static void release_view(void)
+{
+    release_view_of(s_port, true);
+}
+
 const esc_port_t *esc_current_port(void)
 {
-    if (s_port == NULL) {
-        s_port = esc_port_get(s_selected);
+    /* Asking the port each time is cheap and notices a reconfigured port
+     * (another image on the host) before stale bytes are read. */
+    const esc_port_t *port = esc_port_get(s_selected);
+    if (port != s_port || (port != NULL && port->generation != s_generation)) {
+        /* The old mapping belonged to a port that has been reconfigured:
+         * it is already gone, so only our own state is dropped. */
+        release_view_of(s_port, false);
+        s_port = port;
+        s_generation = port != NULL ? port->generation : 0;
     }
     return s_port;
 }
@@ -77,6 +93,7 @@ esp_err_t esc_view_get(esc_view_t *view)
     if (view == NULL) {
         return ESP_ERR_INVALID_ARG;
     }
+    (void)esc_current_port();
     if (esp_secure_cert_partition_ctx.esp_secure_cert_mapped_addr == NULL) {
         esp_err_t err = map_current();
         if (err != ESP_OK) {
@@ -145,13 +162,3 @@ esp_err_t esp_secure_cert_tlv_set_partition(const esp_partition_t *partition)
     return ESP_OK;
 }
 
-/* Used by the host port when it is reconfigured (tests, CLI): the next call
- * must find the new partition. */
-void esc_api_reset(void);
-void esc_api_reset(void)
-{
-    release_view();
-    s_port = NULL;
-    s_selected = NULL;
-    esp_secure_cert_partition_ctx.partition = NULL;
-}

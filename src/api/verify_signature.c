@@ -82,10 +82,23 @@ static uint32_t sbv2_crc32(const uint8_t *buf, size_t len)
     return esc_crc32_final(esc_crc32_update(esc_crc32_final(0), buf, len));
 }
 
+static bool all_zero(const uint8_t *p, size_t n)
+{
+    uint8_t acc = 0;
+    for (size_t i = 0; i < n; i++) {
+        acc |= p[i];
+    }
+    return acc == 0;
+}
+
+/* Every byte of a signature entry has one allowed value, so that none of
+ * them can change without the check noticing: reserved and padding bytes
+ * must be zero, as the tool writes them. */
 static esc_sig_result_t parse_entry(const uint8_t *data, size_t len, sig_entry_t *out)
 {
     memset(out, 0, sizeof(*out));
-    if (len < ESC_SIG_HEADER_LEN || data[0] != ESC_SIG_VERSION_1) {
+    if (len < ESC_SIG_HEADER_LEN || data[0] != ESC_SIG_VERSION_1 || !all_zero(data + 1, 3) ||
+        !all_zero(data + 13, 3)) {
         return ESC_SIG_ERR_MALFORMED;
     }
     out->data = data;
@@ -98,7 +111,8 @@ static esc_sig_result_t parse_entry(const uint8_t *data, size_t len, sig_entry_t
             return ESC_SIG_ERR_MALFORMED;
         }
         const uint8_t *blk = data + ESC_SIG_HEADER_LEN;
-        if (blk[0] != ESC_SBV2_MAGIC || blk[1] != ESC_SBV2_VERSION_RSA ||
+        if (blk[0] != ESC_SBV2_MAGIC || blk[1] != ESC_SBV2_VERSION_RSA || !all_zero(blk + 2, 2) ||
+            !all_zero(blk + ESC_SBV2_CRC_OFFSET + 4, ESC_SBV2_BLOCK_LEN - ESC_SBV2_CRC_OFFSET - 4) ||
             sbv2_crc32(blk, ESC_SBV2_CRC_COVERED) != esc_le32(blk + ESC_SBV2_CRC_OFFSET)) {
             return ESC_SIG_ERR_MALFORMED;
         }
@@ -317,7 +331,10 @@ esc_sig_result_t esc_sig_verify_image(const uint8_t *img, size_t size, const uin
     sig_entry_t parsed[ESC_SIG_MAX_BLOCKS];
     for (size_t i = 0; i < run.count; i++) {
         const esc_tlv_entry_t *t = &run.entries[i];
-        if (!t->crc_ok || parse_entry(img + t->data_offset, t->length, &parsed[i]) != ESC_SIG_OK ||
+        const uint8_t *pad = img + t->data_offset + t->length;
+        if (!t->crc_ok || t->flags != 0 || !all_zero(t->reserved, sizeof(t->reserved)) ||
+            !all_zero(pad, esc_tlv_padding(t->length)) ||
+            parse_entry(img + t->data_offset, t->length, &parsed[i]) != ESC_SIG_OK ||
             parsed[i].offset_field != 0 || parsed[i].length_field != rep->signed_len) {
             return ESC_SIG_ERR_MALFORMED;
         }

@@ -45,6 +45,10 @@ typedef enum {
 
 typedef struct esc_port esc_port_t;
 
+/* The struct has the secure_boot_key_digests callback (code that predates
+ * it checks this). */
+#define ESC_PORT_HAS_SECURE_BOOT_DIGESTS 1
+
 struct esc_port {
     /* Opaque state of the implementation. */
     void *context;
@@ -52,6 +56,9 @@ struct esc_port {
     /* The esp_partition_t that describes the partition (for
      * esp_secure_cert_partition_ctx_t.partition), or NULL. */
     const void *partition;
+    /* Changes whenever the implementation is reconfigured (the host opens
+     * another image): the API drops its mapping when it sees a new value. */
+    uint32_t generation;
 
     /* Geometry of the partition. */
     uint32_t partition_size; /* bytes */
@@ -87,6 +94,11 @@ struct esc_port {
      * HMAC key in key_block (purpose HMAC_DOWN_DIGITAL_SIGNATURE). Optional. */
     esp_err_t (*ds_sign)(const esc_port_t *p, int key_block, const uint8_t *ds_data, size_t ds_data_len,
                          const uint8_t *message, uint8_t *signature);
+
+    /* Secure boot public-key digests the chip trusts (eFuse
+     * SECURE_BOOT_DIGEST0..2 when secure boot is on), for partition signature
+     * verification. Fills up to `max` SHA-256 digests. Optional. */
+    esp_err_t (*secure_boot_key_digests)(const esc_port_t *p, uint8_t (*digests)[32], size_t max, size_t *count);
 
     /* Random bytes. Required for writes that draw an IV or salt. */
     esp_err_t (*random)(const esc_port_t *p, void *buf, size_t len);

@@ -450,6 +450,18 @@ esp_err_t esc_host_efuse_get_purpose(int key_block, esc_key_purpose_t *purpose)
     return ESP_OK;
 }
 
+esp_err_t esc_host_efuse_read_public_key(int key_block, uint8_t out[32])
+{
+    if (key_block < 0 || key_block >= N_KEYS) {
+        return ESP_ERR_INVALID_ARG;
+    }
+    if (s_ef.rd_prot[key_block]) {
+        return ESP_ERR_NOT_ALLOWED;
+    }
+    memcpy(out, s_ef.key[key_block], ESC_HOST_EFUSE_KEY_LEN);
+    return ESP_OK;
+}
+
 bool esc_host_efuse_is_read_protected(int key_block)
 {
     return valid_block(key_block) && s_ef.rd_prot[key_block];

@@ -57,6 +57,9 @@ void esc_host_efuse_save_qemu(uint8_t out[ESC_HOST_EFUSE_QEMU_IMAGE_LEN]);
 /* key_block is 0..5 (KEY0..KEY5); ESP_ERR_INVALID_ARG otherwise. */
 esp_err_t esc_host_efuse_get_purpose(int key_block, esc_key_purpose_t *purpose);
 bool esc_host_efuse_is_read_protected(int key_block);
+/* Value of a block that is not read-protected (secure boot digests are
+ * public); ESP_ERR_NOT_ALLOWED for a protected one. */
+esp_err_t esc_host_efuse_read_public_key(int key_block, uint8_t out[32]);
 /* True if the block can still be burned. */
 bool esc_host_efuse_block_unused(int key_block);
 

@@ -110,7 +110,11 @@ int esc_host_ptable_pick(const esc_host_ptable_entry_t *e, size_t n)
     return by_label >= 0 ? by_label : by_type;
 }
 
-static esp_err_t check_secure_geometry(const esc_host_ptable_entry_t *e)
+/* A partition that runs past the end of the image is completed with erased
+ * sectors in memory; past this address that is a bogus table, not flash. */
+#define MAX_FLASH_END (32u * 1024u * 1024u)
+
+static esp_err_t check_secure_geometry(const esc_host_ptable_entry_t *e, size_t img_len)
 {
     if (e->size == 0 || e->flash_off % ESC_HOST_FLASH_SECTOR != 0 || e->size % ESC_HOST_FLASH_SECTOR != 0) {
         fprintf(stderr,
@@ -119,8 +123,12 @@ static esp_err_t check_secure_geometry(const esc_host_ptable_entry_t *e)
                 e->label, e->flash_off, e->size);
         return ESP_ERR_INVALID_ARG;
     }
-    if ((uint64_t)e->flash_off + e->size > UINT32_MAX) {
-        fprintf(stderr, "esp_secure_cert host: partition '%s' ends beyond 4 GiB\n", e->label);
+    uint64_t end = (uint64_t)e->flash_off + e->size;
+    if (end > img_len && end > MAX_FLASH_END) {
+        fprintf(stderr,
+                "esp_secure_cert host: partition '%s' ends at 0x%" PRIx64 ", past the image (%zu bytes) "
+                "and past any flash size (32 MiB)\n",
+                e->label, end, img_len);
         return ESP_ERR_INVALID_SIZE;
     }
     return ESP_OK;
@@ -159,7 +167,7 @@ static esp_err_t detect_dump(const uint8_t *img, size_t img_len, int64_t want_of
     if (want_size != 0) {
         out->entries[out->secure].size = want_size;
     }
-    return check_secure_geometry(&out->entries[out->secure]);
+    return check_secure_geometry(&out->entries[out->secure], img_len);
 }
 
 esp_err_t esc_host_layout_detect(const uint8_t *img, size_t img_len, int64_t want_offset, uint32_t want_size,
@@ -198,7 +206,7 @@ esp_err_t esc_host_layout_detect(const uint8_t *img, size_t img_len, int64_t wan
     out->count = 1;
     out->secure = 0;
     out->is_dump = false;
-    return check_secure_geometry(e);
+    return check_secure_geometry(e, img_len);
 }
 
 /* ---- registry ---- */

@@ -22,11 +22,13 @@
 
 /* Defined by the API layer (src/api/read_partition.c) for this port: drop the
  * cached mapping and port so the next call sees the newly opened image. */
-void esc_api_reset(void);
 
 typedef struct {
     size_t index; /* in the partition registry */
 } host_part_ctx_t;
+
+/* Bumped on every open and close; survives the memset of s_host. */
+static uint32_t s_generation;
 
 static struct {
     bool open;
@@ -88,6 +90,7 @@ static esp_err_t finish_open(esc_host_flash_t *flash, const esp_secure_cert_host
     s_host.cfg.efuse_path = NULL;
     s_host.secure = s_host.layout.secure;
     s_host.open = true;
+    s_generation++;
     esc_host_partitions_install(flash, &s_host.layout);
     return ESP_OK;
 }
@@ -160,12 +163,12 @@ esp_err_t esp_secure_cert_host_open_buffer(void *buf, size_t len, const esp_secu
 
 void esp_secure_cert_host_close(void)
 {
-    esc_api_reset();
     esc_host_partitions_clear();
     esc_host_flash_close(s_host.flash);
     esc_host_efuse_reset();
     memset(&s_host, 0, sizeof(s_host));
     memset(s_ports, 0, sizeof(s_ports));
+    s_generation++;
 }
 
 bool esc_host_port_is_open(void)
@@ -384,6 +387,23 @@ static esp_err_t port_efuse_get_purpose(const esc_port_t *p, int key_block, esc_
     return esc_host_efuse_get_purpose(key_block, purpose);
 }
 
+static esp_err_t port_secure_boot_digests(const esc_port_t *p, uint8_t (*digests)[32], size_t max, size_t *count)
+{
+    (void)p;
+    *count = 0;
+    for (int blk = 0; blk < ESC_EFUSE_KEY_BLOCKS && *count < max; blk++) {
+        esc_key_purpose_t purpose;
+        if (esc_host_efuse_get_purpose(blk, &purpose) != ESP_OK || purpose < ESC_PURPOSE_SECURE_BOOT_DIGEST0 ||
+            purpose > ESC_PURPOSE_SECURE_BOOT_DIGEST2) {
+            continue;
+        }
+        if (esc_host_efuse_read_public_key(blk, digests[*count]) == ESP_OK) {
+            (*count)++;
+        }
+    }
+    return ESP_OK;
+}
+
 static esp_err_t port_efuse_write_key(const esc_port_t *p, int key_block, esc_key_purpose_t purpose,
                                       const uint8_t key[32], bool read_protect)
 {
@@ -432,6 +452,7 @@ const esc_port_t *esc_port_get(const void *selected)
     *p = (esc_port_t){
         .context = &s_ctx[idx],
         .partition = part,
+        .generation = s_generation,
         .partition_size = part->size,
         .erase_size = ESC_HOST_FLASH_SECTOR,
         .prog_align = s_host.cfg.prog_align,
@@ -445,6 +466,7 @@ const esc_port_t *esc_port_get(const void *selected)
         .efuse_write_key = port_efuse_write_key,
         .hmac_calculate = port_hmac_calculate,
         .ds_sign = esc_host_ds_sign,
+        .secure_boot_key_digests = port_secure_boot_digests,
         .random = port_random,
         .write_try_lock = port_write_try_lock,
         .write_unlock = port_write_unlock,

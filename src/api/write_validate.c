@@ -1,0 +1,86 @@
+/*
+ * Argument checks of the write API: every rejected input gets the error code
+ * the public header documents, before anything is encoded or written.
+ */
+#include <string.h>
+
+#include "esc_tlv.h"
+#include "esp_log.h"
+#include "write_internal.h"
+
+static const char *TAG = "esp_secure_cert_write";
+
+static bool type_is_storable(unsigned type)
+{
+    /* TLV_END is the list terminator of the read API, TLV_MAX a bound and
+     * TLV_INVALID the filler; none can be an application's entry. The
+     * original accepted TLV_END, which made the entry unreachable. */
+    return type < ESP_SECURE_CERT_TLV_MAX && type != ESP_SECURE_CERT_TLV_END;
+}
+
+esp_err_t esc_write_item_from_info(const esp_secure_cert_tlv_info_t *info, esc_write_item_t *out)
+{
+    if (info == NULL || out == NULL) {
+        ESP_LOGE(TAG, "TLV info is NULL");
+        return ESP_ERR_INVALID_ARG;
+    }
+    if (info->data == NULL && info->length > 0) {
+        ESP_LOGE(TAG, "TLV data is NULL but length is %u", (unsigned)info->length);
+        return ESP_ERR_SECURE_CERT_TLV_INVALID_DATA;
+    }
+    /* Enums may be signed or wider than a byte: compare as unsigned. */
+    unsigned type = (unsigned)info->type;
+    unsigned subtype = (unsigned)info->subtype;
+    if (!type_is_storable(type)) {
+        ESP_LOGE(TAG, "TLV type %u cannot be written", type);
+        return ESP_ERR_SECURE_CERT_TLV_INVALID_TYPE;
+    }
+    if (subtype > ESP_SECURE_CERT_SUBTYPE_MAX) {
+        ESP_LOGE(TAG, "TLV subtype %u is above SUBTYPE_MAX", subtype);
+        return ESP_ERR_SECURE_CERT_TLV_INVALID_TYPE;
+    }
+    if (info->length > ESC_TLV_MAX_DATA_LEN) {
+        ESP_LOGE(TAG, "TLV length %u is above the format's 65535", (unsigned)info->length);
+        return ESP_ERR_SECURE_CERT_TLV_INVALID_LENGTH;
+    }
+    out->type = (uint8_t)type;
+    out->subtype = (uint8_t)subtype;
+    out->flags = info->flags;
+    out->length = (uint16_t)info->length;
+    out->data = info->length > 0 ? (const uint8_t *)info->data : NULL;
+    return ESP_OK;
+}
+
+esp_err_t esc_write_items_unique(const esc_write_item_t *items, size_t n)
+{
+    /* Batches are a handful of entries: quadratic is fine and needs no memory. */
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = i + 1; j < n; j++) {
+            if (items[i].type == items[j].type && items[i].subtype == items[j].subtype) {
+                ESP_LOGE(TAG, "batch holds type %u subtype %u twice", items[i].type, items[i].subtype);
+                return ESP_ERR_SECURE_CERT_TLV_ALREADY_EXISTS;
+            }
+        }
+    }
+    return ESP_OK;
+}
+
+esp_err_t esc_write_resolve_config(const esp_secure_cert_write_config_t *in, esp_secure_cert_write_config_t *out)
+{
+    if (in == NULL) {
+        esp_secure_cert_write_config_init(out, ESP_SECURE_CERT_WRITE_MODE_FLASH);
+        return ESP_OK;
+    }
+    if (in->mode != ESP_SECURE_CERT_WRITE_MODE_FLASH && in->mode != ESP_SECURE_CERT_WRITE_MODE_BUFFER) {
+        ESP_LOGE(TAG, "unknown write mode %d", (int)in->mode);
+        return ESP_ERR_SECURE_CERT_INVALID_WRITE_MODE;
+    }
+    for (size_t i = 0; i < sizeof(in->reserved) / sizeof(in->reserved[0]); i++) {
+        if (in->reserved[i] != 0) {
+            ESP_LOGE(TAG, "write config reserved[%u] is not zero", (unsigned)i);
+            return ESP_ERR_INVALID_ARG;
+        }
+    }
+    *out = *in;
+    return ESP_OK;
+}
