@@ -56,8 +56,8 @@ static const cli_opt_t k_opts[] = {
     {"signing-key-file", NULL, 0, CLI_NARGS_PLUS, "FILE...", "signing key(s), default secure_boot_key.bin"},
     {"esp-secure-cert-file", NULL, 0, 1, "FILE", "sign this existing image instead of generating one"},
     {"append-integrity", NULL, 0, 1, "FILE", "append an INTEGRITY entry to an existing image (in place, or -o)"},
-    {"reference-quirks", NULL, 0, 0, NULL,
-     "with --secure-sign: reproduce the reference tool's second generation pass byte for byte"},
+    {"single-pass", NULL, 0, 0, NULL,
+     "with --secure-sign: generate once (the reference generates twice, see --help)"},
     {"parse-bin", NULL, 0, 1, "FILE", "same as: parse FILE --output-dir esp_secure_cert_parsed_data"},
     {"quiet", NULL, 'q', 0, NULL, "print only errors"},
 };
@@ -70,7 +70,15 @@ static const char k_desc[] =
     "CSV, laid out exactly as configure_esp_secure_cert.py does: DS_DATA/DS_CONTEXT/SEC_CFG\n"
     "first, then the entries in order, then INTEGRITY (SHA-256 of all bytes before it).\n"
     "The original tool's command line works unchanged (--target_chip, --configure_ds, ...).\n"
-    "Random values (DS HMAC key, DS IV, signature nonces) come from the OS RNG.";
+    "Random values (DS HMAC key, DS IV, signature nonces) come from the OS RNG.\n"
+    "\n"
+    "--secure-sign (without --esp-secure-cert-file) behaves as the reference tool: the image\n"
+    "is built without INTEGRITY and signed (esp_secure_cert_signed.bin), then everything is\n"
+    "generated a second time with the signature entries left at the front\n"
+    "(esp_secure_cert.bin) and, with DS, new random draws (hmac_key.bin is the second key).\n"
+    "The HMAC key the signed image needs is then kept as hmac_key_signed_image.bin. With\n"
+    "--single-pass there is one generation: esp_secure_cert.bin is the signed image's entries\n"
+    "plus INTEGRITY and hmac_key.bin belongs to both.";
 
 typedef struct {
     const char *chip;
@@ -229,6 +237,41 @@ static void print_burns(FILE *f, const gen_ctx_t *g, const gen_result_t *res, ch
         fprintf(f, "  espefuse.py --chip %s -p %s burn_key BLOCK_KEY%d %s %s\n", g->chip, g->port ? g->port : "<PORT>",
                 b->efuse_id, file, b->purpose);
     }
+}
+
+/* After the reference's second pass, key files of the same name may hold
+ * new keys (DS auto keys are drawn again). The first pass's key is the one
+ * the signed image needs: keep it as <stem>_signed_image.bin. */
+static int keep_first_pass_keys(const gen_result_t *first, gen_result_t *second)
+{
+    size_t n = second->n_side;
+    for (size_t i = 0; i < first->n_side; i++) {
+        const gen_side_file_t *a = &first->side[i];
+        for (size_t k = 0; k < n; k++) {
+            const gen_side_file_t *b = &second->side[k];
+            if (strcmp(a->name, b->name) != 0 || (a->len == b->len && memcmp(a->data, b->data, a->len) == 0)) {
+                continue;
+            }
+            if (second->n_side == GEN_MAX_SIDE_FILES) {
+                return -1;
+            }
+            gen_side_file_t *c = &second->side[second->n_side];
+            c->data = malloc(a->len);
+            if (c->data == NULL) {
+                return -1;
+            }
+            memcpy(c->data, a->data, a->len);
+            c->len = a->len;
+            const char *dot = strrchr(a->name, '.');
+            int stem = dot ? (int)(dot - a->name) : (int)strlen(a->name);
+            snprintf(c->name, sizeof(c->name), "%.*s_signed_image.bin", stem, a->name);
+            second->n_side++;
+            cli_warn("as in the reference tool, %s belongs to the second generation pass (esp_secure_cert.bin); "
+                     "the signed image needs %s (use --single-pass to generate once)",
+                     b->name, c->name);
+        }
+    }
+    return 0;
 }
 
 static int build_entries(const cli_parsed_t *p, gen_entries_t *list)
@@ -435,7 +478,7 @@ static int run_generate(const cli_parsed_t *p, gen_ctx_t *g, esc_rng_t *rng)
         return rc;
     }
     bool sign = cli_has(p, "secure-sign");
-    bool quirks = cli_has(p, "reference-quirks");
+    bool quirks = sign && !cli_has(p, "single-pass");
     esc_signing_key_t **keys = NULL;
     size_t nkeys = 0;
     if (sign && (rc = load_signing_keys(p, &keys, &nkeys)) != 0) {
@@ -494,6 +537,10 @@ static int run_generate(const cli_parsed_t *p, gen_ctx_t *g, esc_rng_t *rng)
             plain = second.image;
             plain_len = second.image_len;
             keys_res = &second;
+            if (keep_first_pass_keys(&res, &second) != 0) {
+                rc = cli_error("out of memory");
+                goto done;
+            }
         } else {
             /* The same entries with their INTEGRITY entry, unsigned: the
              * first pass's bytes, so both files hold the same DS data. */
@@ -548,7 +595,7 @@ static int run_generate(const cli_parsed_t *p, gen_ctx_t *g, esc_rng_t *rng)
             print_entries(f, main_img, main_len);
             if (write_plain) {
                 fprintf(f, "Unsigned image: %s (%zu bytes)%s\n", plain_path, plain_len,
-                        quirks ? " [reference second pass: signature entries first, new DS draws]" : "");
+                        quirks ? " [second generation pass, as the reference tool]" : "");
             }
             for (size_t i = 0; i < keys_res->n_side; i++) {
                 fprintf(f, "Key file: %s (secret: keep it off shared storage)\n", side_paths[i]);

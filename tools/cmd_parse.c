@@ -1,8 +1,642 @@
+/*
+ * `parse IMAGE --output-dir D`: every entry to a file, a CSV that
+ * regenerates the image, and the entry listing.
+ *
+ *   D/contents/          one file per entry: certificates and keys as PEM
+ *                        (or DER when stored as DER), everything else raw
+ *   D/esp_secure_cert_parsed.csv   the generator's CSV format (CRLF lines, as
+ *                        Python's csv module writes them)
+ *   D/tlv_entries_raw.txt          the listing of the original tlv_parser.py
+ *
+ * File and CSV naming follow the original tool (--parse_bin): cacert_T_S.pem,
+ * devcert_T_S.pem, privkey_T_S.pem, ds_data_T_S.bin, ds_context_T_S.bin,
+ * sec_cfg_T_S.bin; user data appear inline (string or hex). Beyond the
+ * original, so that `generate --csv` on the result gives back the same bytes:
+ * DS_DATA/DS_CONTEXT/SEC_CFG rows are stored as given (no priv_key_type),
+ * an ECDSA-peripheral key keeps its priv_key_type, algorithm, key size and
+ * eFuse block, other types (salt, ...) are written as file rows, and entries
+ * that cannot be regenerated (INTEGRITY, SIGNATURE_BLOCK, HMAC-protected
+ * ones) become comment rows ('#'). With --efuse, HMAC-encrypted entries and
+ * HMAC-derived keys are read through the public API and written in plain.
+ */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/bio.h>
+#include <openssl/pem.h>
+
 #include "cli.h"
+#include "cli_args.h"
+#include "esc_tlv.h"
+#include "esp_secure_cert_host.h"
+#include "esp_secure_cert_tlv_read.h"
+#include "key_input.h"
+#include "out_file.h"
+#include "tlv_dump.h"
+#include "tlv_names.h"
+
+static const cli_opt_t k_opts[] = {
+    {"output-dir", NULL, 'o', 1, "DIR", "output directory (default esp_secure_cert_parsed_data)"},
+    {"efuse", NULL, 0, 1, "FILE", "eFuse state: decrypt HMAC-encrypted entries, derive HMAC-derived keys"},
+    {"force", NULL, 0, 0, NULL, "write into an existing non-empty directory (replacing files)"},
+    {"quiet", NULL, 'q', 0, NULL, "print only errors"},
+};
+#define NOPTS (sizeof(k_opts) / sizeof(k_opts[0]))
+
+static const char k_usage[] = CLI_PROGRAM_NAME " parse IMAGE [--output-dir DIR] [--efuse FILE] [--force]";
+static const char k_desc[] =
+    "Extract every entry of an esp_secure_cert image to DIR/contents/, write\n"
+    "DIR/esp_secure_cert_parsed.csv (so that 'generate --csv' rebuilds the same image) and\n"
+    "DIR/tlv_entries_raw.txt (the original tlv_parser.py listing).";
+
+#define CSV_COLS 9
+
+typedef struct {
+    char *cell[CSV_COLS];
+} csv_out_row_t;
+
+typedef struct {
+    csv_out_row_t *rows;
+    size_t n, cap;
+} csv_out_t;
+
+static int csv_add(csv_out_t *c, const char *type, unsigned subtype, const char *value, const char *dtype,
+                   const char *pktype, const char *algo, const char *key_size, const char *efuse_id)
+{
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 16;
+        csv_out_row_t *p = realloc(c->rows, cap * sizeof(*p));
+        if (p == NULL) {
+            return -1;
+        }
+        c->rows = p;
+        c->cap = cap;
+    }
+    char sub[8];
+    snprintf(sub, sizeof(sub), "%u", subtype);
+    const char *vals[CSV_COLS] = {type, subtype == 0xFFFFu ? "" : sub, value, dtype, pktype, algo, key_size,
+                                  efuse_id, ""};
+    csv_out_row_t *r = &c->rows[c->n++];
+    for (int i = 0; i < CSV_COLS; i++) {
+        r->cell[i] = strdup(vals[i] ? vals[i] : "");
+    }
+    return 0;
+}
+
+static void csv_free(csv_out_t *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        for (int k = 0; k < CSV_COLS; k++) {
+            free(c->rows[i].cell[k]);
+        }
+    }
+    free(c->rows);
+}
+
+/* Python csv QUOTE_MINIMAL: quote if the field holds , " CR or LF. */
+static void csv_put_field(FILE *f, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n") == NULL) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"') {
+            fputc('"', f);
+        }
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static int csv_write(const char *path, const csv_out_t *c, bool force, char *err, size_t err_len)
+{
+    static const char *const k_header[CSV_COLS] = {"tlv_type", "tlv_subtype", "data_value", "data_type",
+                                                   "priv_key_type", "algorithm", "key_size", "efuse_id",
+                                                   "efuse_key"};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (m == NULL) {
+        snprintf(err, err_len, "out of memory");
+        return -1;
+    }
+    for (int i = 0; i < CSV_COLS; i++) {
+        fprintf(m, "%s%s", i ? "," : "", k_header[i]);
+    }
+    fputs("\r\n", m);
+    for (size_t r = 0; r < c->n; r++) {
+        for (int i = 0; i < CSV_COLS; i++) {
+            if (i) {
+                fputc(',', m);
+            }
+            csv_put_field(m, c->rows[r].cell[i]);
+        }
+        fputs("\r\n", m);
+    }
+    fclose(m);
+    int rc = out_file_write(path, (const uint8_t *)buf, len, force, OUT_FILE_PUBLIC, err, err_len);
+    free(buf);
+    return rc;
+}
+
+static bool starts_with(const uint8_t *d, size_t n, const char *prefix)
+{
+    size_t l = strlen(prefix);
+    return n >= l && memcmp(d, prefix, l) == 0;
+}
+
+/* Length without trailing NUL bytes (data.rstrip(b'\x00')). */
+static size_t rstrip_nul(const uint8_t *d, size_t n)
+{
+    while (n > 0 && d[n - 1] == 0) {
+        n--;
+    }
+    return n;
+}
+
+typedef struct {
+    const char *dir;       /* output dir */
+    char contents[4096];   /* output dir/contents */
+    bool force;
+    csv_out_t csv;
+    unsigned files;
+    unsigned warnings;
+} parse_ctx_t;
+
+static int write_content(parse_ctx_t *pc, const char *name, const uint8_t *d, size_t n, bool secret)
+{
+    char path[4096], err[512];
+    if (out_file_join(path, sizeof(path), pc->contents, name) != 0) {
+        return cli_error("path too long in '%s'", pc->contents);
+    }
+    if (out_file_write(path, d, n, pc->force, secret ? OUT_FILE_SECRET : OUT_FILE_PUBLIC, err, sizeof(err)) != 0) {
+        return cli_error("%s", err);
+    }
+    pc->files++;
+    return 0;
+}
+
+/* Would `generate` store exactly these bytes from the file we wrote? */
+static void check_cert_roundtrip(parse_ctx_t *pc, const uint8_t *file, size_t file_len, const uint8_t *stored,
+                                 size_t stored_len, const char *label)
+{
+    ki_cert_t c;
+    char err[256];
+    if (ki_load_cert(file, file_len, label, &c, err, sizeof(err)) != 0) {
+        cli_warn("%s: not a certificate generate can read back (%s)", label, err);
+        pc->warnings++;
+        return;
+    }
+    if (c.stored_len != stored_len || memcmp(c.stored, stored, stored_len) != 0) {
+        cli_warn("%s: stored in a non-canonical encoding; regenerating from the CSV will not give the same bytes",
+                 label);
+        pc->warnings++;
+    }
+    ki_cert_free(&c);
+}
+
+static void check_key_roundtrip(parse_ctx_t *pc, const uint8_t *file, size_t file_len, const uint8_t *stored,
+                                size_t stored_len, const char *label, int *bits, const char **alg)
+{
+    ki_key_t k;
+    char err[256];
+    *bits = 0;
+    *alg = NULL;
+    if (ki_load_key(file, file_len, NULL, label, &k, NULL, err, sizeof(err)) != 0) {
+        cli_warn("%s: not a private key generate can read back (%s)", label, err);
+        pc->warnings++;
+        return;
+    }
+    *bits = ki_key_bits(k.pkey);
+    *alg = ki_key_algorithm(k.pkey);
+    if (k.stored_len != stored_len || memcmp(k.stored, stored, stored_len) != 0) {
+        cli_warn("%s: stored in a non-traditional encoding; regenerating from the CSV will not give the same bytes",
+                 label);
+        pc->warnings++;
+    }
+    ki_key_free(&k);
+}
+
+static const char *csv_type_name(uint8_t type, char *buf, size_t cap)
+{
+    const char *n = tlv_csv_name(type);
+    if (n != NULL && type != 50) {
+        return n;
+    }
+    snprintf(buf, cap, "%u", type);
+    return buf;
+}
+
+/* The eFuse block id in the SEC_CFG of this subtype, or -1. */
+static int sec_cfg_efuse_id(const uint8_t *img, size_t len, uint8_t subtype)
+{
+    esc_tlv_entry_t e;
+    if (esc_tlv_find(img, len, 6, subtype, &e) != ESC_TLV_OK || e.length < 1) {
+        return -1;
+    }
+    int id = img[e.data_offset] - 4;
+    return id >= 0 && id <= 5 ? id : -1;
+}
+
+/* Certificate entry: PEM text (without the NUL) or DER. */
+static int emit_cert(parse_ctx_t *pc, const esc_tlv_entry_t *e, const uint8_t *d, const char *stem)
+{
+    char name[96], value[128], label[160];
+    bool pem = starts_with(d, e->length, "-----BEGIN CERTIFICATE-----");
+    snprintf(name, sizeof(name), "%s_%u_%u.%s", stem, e->type, e->subtype, pem ? "pem" : "der");
+    size_t n = pem ? rstrip_nul(d, e->length) : e->length;
+    if (write_content(pc, name, d, n, false) != 0) {
+        return -1;
+    }
+    snprintf(label, sizeof(label), "%s/%u at 0x%04x", tlv_short_name(e->type), e->subtype, (unsigned)e->offset);
+    check_cert_roundtrip(pc, d, n, d, e->length, label);
+    snprintf(value, sizeof(value), "contents/%s", name);
+    return csv_add(&pc->csv, tlv_csv_name(e->type), e->subtype, value, "file", "", "", "", "");
+}
+
+/* Key bytes (plaintext, or decrypted/derived through the API). */
+static int emit_key(parse_ctx_t *pc, const esc_tlv_entry_t *e, const uint8_t *d, size_t dlen, const uint8_t *img,
+                    size_t img_len, const char *pk_type)
+{
+    char name[96], value[128], label[160];
+    const char *algo = "";
+    bool is_pem = starts_with(d, dlen, "-----BEGIN");
+    snprintf(label, sizeof(label), "PRIV_KEY/%u at 0x%04x", e->subtype, (unsigned)e->offset);
+    snprintf(name, sizeof(name), "privkey_%u_%u.%s", e->type, e->subtype, is_pem ? "pem" : "der");
+    uint8_t *file = NULL;
+    size_t file_len = 0;
+    if (is_pem) {
+        size_t n = rstrip_nul(d, dlen);
+        const uint8_t *nl = memchr(d, '\n', n);
+        size_t hl = nl ? (size_t)(nl - d) : n;
+        bool has_rsa = false, has_ec = false;
+        for (size_t i = 0; i + 3 <= hl; i++) {
+            has_rsa |= memcmp(d + i, "RSA", 3) == 0;
+        }
+        for (size_t i = 0; i + 2 <= hl; i++) {
+            has_ec |= memcmp(d + i, "EC", 2) == 0;
+        }
+        algo = has_rsa ? "RSA" : has_ec ? "ECDSA" : "";
+        bool pkcs8_out = false;
+        for (size_t i = 0; i + 16 <= hl; i++) {
+            pkcs8_out |= memcmp(d + i, "PRIVATE KEY-----", 16) == 0;
+        }
+        pkcs8_out = pkcs8_out && !has_rsa;
+        if (pkcs8_out) {
+            /* The original writes non-RSA PEM keys as PKCS#8. */
+            ki_key_t k;
+            char err[256];
+            if (ki_load_key(d, n, NULL, label, &k, NULL, err, sizeof(err)) == 0) {
+                BIO *bio = BIO_new(BIO_s_secmem());
+                char *mem = NULL;
+                long ml;
+                if (bio != NULL && PEM_write_bio_PrivateKey(bio, k.pkey, NULL, NULL, 0, NULL, NULL) == 1 &&
+                    (ml = BIO_get_mem_data(bio, &mem)) > 0 && (file = malloc((size_t)ml)) != NULL) {
+                    memcpy(file, mem, (size_t)ml);
+                    file_len = (size_t)ml;
+                }
+                BIO_free(bio);
+                ki_key_free(&k);
+            }
+        }
+        if (file == NULL && (file = malloc(n ? n : 1)) != NULL) {
+            memcpy(file, d, n);
+            file_len = n;
+        }
+    } else if ((file = malloc(dlen ? dlen : 1)) != NULL) {
+        memcpy(file, d, dlen);
+        file_len = dlen;
+    }
+    if (file == NULL) {
+        return cli_error("out of memory");
+    }
+    int rc = write_content(pc, name, file, file_len, true);
+    int bits = 0;
+    const char *alg = NULL;
+    bool plain = strcmp(pk_type, "plaintext") == 0 || strcmp(pk_type, "ecdsa_peripheral") == 0;
+    if (rc == 0 && plain) {
+        check_key_roundtrip(pc, file, file_len, d, dlen, label, &bits, &alg);
+    }
+    memset(file, 0, file_len);
+    free(file);
+    if (rc != 0) {
+        return rc;
+    }
+    snprintf(value, sizeof(value), "contents/%s", name);
+    if (strcmp(pk_type, "ecdsa_peripheral") == 0) {
+        int id = sec_cfg_efuse_id(img, img_len, e->subtype);
+        char ks[16], ids[8];
+        snprintf(ks, sizeof(ks), "%d", bits);
+        snprintf(ids, sizeof(ids), "%d", id);
+        if (id < 0) {
+            cli_warn("%s: ECDSA peripheral key without a SEC_CFG entry of the same subtype", label);
+            pc->warnings++;
+        }
+        return csv_add(&pc->csv, "ESP_SECURE_CERT_PRIV_KEY_TLV", e->subtype, value, "file", "ecdsa_peripheral",
+                       "ECDSA", bits ? ks : "", id >= 0 ? ids : "");
+    }
+    return csv_add(&pc->csv, "ESP_SECURE_CERT_PRIV_KEY_TLV", e->subtype, value, "file", pk_type, algo, "", "");
+}
+
+/* A comment row that generate skips, saying why the entry is not rebuilt. */
+static int emit_comment(parse_ctx_t *pc, const esc_tlv_entry_t *e, const char *why)
+{
+    char text[256], nb[16];
+    const char *n = tlv_short_name(e->type);
+    if (n == NULL) {
+        snprintf(nb, sizeof(nb), "type %u", e->type);
+        n = nb;
+    }
+    snprintf(text, sizeof(text), "# %s/%u at 0x%04x: %s", n, e->subtype, (unsigned)e->offset, why);
+    return csv_add(&pc->csv, text, 0xFFFFu, "", "", "", "", "", "");
+}
+
+/* Plain value of a protected entry through the public API (host port open
+ * on the image with the eFuse file). */
+static int read_protected(const esc_tlv_entry_t *e, uint8_t **out, size_t *out_len, char *why, size_t why_len)
+{
+    esp_secure_cert_tlv_config_t cfg = {.type = (esp_secure_cert_tlv_type_t)e->type,
+                                        .subtype = (esp_secure_cert_tlv_subtype_t)e->subtype};
+    esp_secure_cert_tlv_info_t info;
+    memset(&info, 0, sizeof(info));
+    esp_err_t err = esp_secure_cert_get_tlv_info(&cfg, &info);
+    if (err != ESP_OK) {
+        snprintf(why, why_len, "%s", esp_err_to_name(err));
+        return -1;
+    }
+    *out = malloc(info.length ? info.length : 1);
+    if (*out != NULL) {
+        memcpy(*out, info.data, info.length);
+        *out_len = info.length;
+    }
+    esp_secure_cert_free_tlv_info(&info);
+    return *out ? 0 : -1;
+}
+
+static int emit_entry(parse_ctx_t *pc, const esc_tlv_entry_t *e, const uint8_t *img, size_t len, bool have_efuse,
+                      bool last_integrity)
+{
+    const uint8_t *d = img + e->data_offset;
+    char name[96], value[128], nb[16];
+    const char *short_name = tlv_short_name(e->type);
+
+    /* Every entry's raw bytes, for inspection. */
+    if (esc_tlv_flag_is_hmac_encrypted(e->flags) || esc_tlv_flag_is_hmac_ecdsa_derived(e->flags) ||
+        e->type == 3 || e->type == 4 || e->type == 6 || (e->type > 2 && e->type < 51) || e->type > 55) {
+        const char *stem = e->type == 3 ? "ds_data" : e->type == 4 ? "ds_context" : e->type == 6 ? "sec_cfg" : NULL;
+        char lower[48] = "tlv";
+        if (stem == NULL && short_name != NULL) {
+            size_t i = 0;
+            for (; short_name[i] && i + 1 < sizeof(lower); i++) {
+                lower[i] = (char)(short_name[i] >= 'A' && short_name[i] <= 'Z' ? short_name[i] + 32 : short_name[i]);
+            }
+            lower[i] = 0;
+        }
+        const char *ext = (esc_tlv_flag_is_hmac_encrypted(e->flags) ? "enc" : "bin");
+        snprintf(name, sizeof(name), "%s_%u_%u.%s", stem ? stem : lower, e->type, e->subtype, ext);
+        if (write_content(pc, name, d, e->length, e->type == 2) != 0) {
+            return -1;
+        }
+    }
+
+    if (esc_tlv_flag_is_hmac_encrypted(e->flags) || esc_tlv_flag_is_hmac_ecdsa_derived(e->flags)) {
+        bool derived = esc_tlv_flag_is_hmac_ecdsa_derived(e->flags);
+        if (!have_efuse) {
+            return emit_comment(pc, e, derived ? "HMAC-derived key marker; give --efuse to derive the key"
+                                               : "HMAC-encrypted; give --efuse to decrypt it");
+        }
+        uint8_t *plain = NULL;
+        size_t plain_len = 0;
+        char why[128];
+        if (read_protected(e, &plain, &plain_len, why, sizeof(why)) != 0) {
+            cli_warn("%s/%u at 0x%04x: cannot %s it: %s", short_name ? short_name : "entry", e->subtype,
+                     (unsigned)e->offset, derived ? "derive" : "decrypt", why);
+            pc->warnings++;
+            return emit_comment(pc, e, derived ? "HMAC-derived key: derivation failed" : "HMAC-encrypted: decryption failed");
+        }
+        int rc;
+        if (e->type == 2) {
+            esc_tlv_entry_t shown = *e;
+            rc = emit_key(pc, &shown, plain, plain_len, img, len, derived ? "hmac_derived_ecdsa" : "hmac_encrypted");
+        } else {
+            snprintf(name, sizeof(name), "%s_%u_%u.bin", "decrypted", e->type, e->subtype);
+            rc = write_content(pc, name, plain, plain_len, true);
+            if (rc == 0) {
+                rc = emit_comment(pc, e, "HMAC-encrypted; decrypted value in contents/ (re-encryption not supported yet)");
+            }
+        }
+        memset(plain, 0, plain_len);
+        free(plain);
+        return rc;
+    }
+
+    switch (e->type) {
+    case 0: return emit_cert(pc, e, d, "cacert");
+    case 1: return emit_cert(pc, e, d, "devcert");
+    case 2:
+        return emit_key(pc, e, d, e->length, img, len,
+                        esc_tlv_flag_is_ecdsa_peripheral(e->flags) ? "ecdsa_peripheral" : "plaintext");
+    case 8: return emit_comment(pc, e, "signature block; sign again with generate --secure-sign");
+    case 9:
+        /* generate adds the final INTEGRITY entry itself. */
+        return last_integrity ? 0 : emit_comment(pc, e, "INTEGRITY before other entries; not regenerated");
+    default: break;
+    }
+    if (e->type >= 51 && e->type <= 55) {
+        /* Inline as the original: text when it is printable UTF-8 (and
+         * survives the reader's whitespace stripping), else hex. */
+        bool text = e->length > 0 && tlv_text_is_printable(d, e->length, false, (size_t)-1) &&
+                    memchr(d, '\r', e->length) == NULL && d[0] != ' ' && d[e->length - 1] != ' ' &&
+                    !(d[0] >= 9 && d[0] <= 13) && !(d[e->length - 1] >= 9 && d[e->length - 1] <= 13);
+        char *v = malloc(2 * (size_t)e->length + 1);
+        if (v == NULL) {
+            return cli_error("out of memory");
+        }
+        if (text) {
+            memcpy(v, d, e->length);
+            v[e->length] = 0;
+        } else {
+            static const char k_hex[] = "0123456789ABCDEF";
+            for (size_t i = 0; i < e->length; i++) {
+                v[2 * i] = k_hex[d[i] >> 4];
+                v[2 * i + 1] = k_hex[d[i] & 15];
+            }
+            v[2 * (size_t)e->length] = 0;
+        }
+        snprintf(name, sizeof(name), "user_data_%u_%u_%u.bin", e->type - 50, e->type, e->subtype);
+        int rc = write_content(pc, name, d, e->length, false);
+        if (rc == 0 && e->length == 0) {
+            rc = emit_comment(pc, e, "empty value; the CSV format cannot express it");
+        } else if (rc == 0) {
+            rc = csv_add(&pc->csv, tlv_csv_name(e->type), e->subtype, v, text ? "string" : "hex", "", "", "", "");
+        }
+        free(v);
+        return rc;
+    }
+    /* DS entries and every other type: a file row stored as is. */
+    if (e->length == 0) {
+        return emit_comment(pc, e, "empty value; the CSV format cannot express it");
+    }
+    const char *stem = e->type == 3 ? "ds_data" : e->type == 4 ? "ds_context" : e->type == 6 ? "sec_cfg" : NULL;
+    char lower[48] = "tlv";
+    if (stem == NULL && short_name != NULL) {
+        size_t i = 0;
+        for (; short_name[i] && i + 1 < sizeof(lower); i++) {
+            lower[i] = (char)(short_name[i] >= 'A' && short_name[i] <= 'Z' ? short_name[i] + 32 : short_name[i]);
+        }
+        lower[i] = 0;
+    }
+    snprintf(value, sizeof(value), "contents/%s_%u_%u.bin", stem ? stem : lower, e->type, e->subtype);
+    return csv_add(&pc->csv, csv_type_name(e->type, nb, sizeof(nb)), e->subtype, value, "file", "", "", "", "");
+}
+
+static bool dir_is_empty(const char *path)
+{
+    DIR *d = opendir(path);
+    if (d == NULL) {
+        return true;
+    }
+    struct dirent *de;
+    bool empty = true;
+    while ((de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
+            empty = false;
+            break;
+        }
+    }
+    closedir(d);
+    return empty;
+}
 
 int cmd_parse(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return cli_error("parse: not implemented yet");
+    if (cli_wants_help(argc, argv, 1)) {
+        cli_print_help(stdout, k_usage, k_desc, k_opts, NOPTS);
+        return CLI_EXIT_OK;
+    }
+    cli_parsed_t p;
+    if (cli_parse("parse", k_opts, NOPTS, argc, argv, 1, &p) != 0) {
+        return CLI_EXIT_USAGE;
+    }
+    if (p.npositional != 1) {
+        cli_parsed_free(&p);
+        return cli_error_code(CLI_EXIT_USAGE, "parse: expected one IMAGE argument (usage: %s)", k_usage);
+    }
+    const char *image = p.positional[0];
+    parse_ctx_t pc;
+    memset(&pc, 0, sizeof(pc));
+    pc.dir = cli_get(&p, "output-dir") ? cli_get(&p, "output-dir") : "esp_secure_cert_parsed_data";
+    pc.force = cli_has(&p, "force");
+    const char *efuse = cli_get(&p, "efuse");
+    bool quiet = cli_has(&p, "quiet");
+
+    uint8_t *img = NULL;
+    size_t len = 0;
+    char err[512];
+    int rc = CLI_EXIT_OK;
+    bool opened = false;
+    if (cli_read_file(image, &img, &len, err, sizeof(err)) != 0) {
+        rc = cli_error("parse: %s", err);
+        goto out;
+    }
+    if (len < 4 || esc_le32(img) != ESC_TLV_MAGIC) {
+        rc = cli_error("parse: '%s' is not an esp_secure_cert TLV image (no magic 0xBA5EBA11 at offset 0)", image);
+        goto out;
+    }
+    if (!pc.force && !dir_is_empty(pc.dir)) {
+        rc = cli_error("parse: output directory '%s' is not empty (use --force to write into it)", pc.dir);
+        goto out;
+    }
+    if (out_file_join(pc.contents, sizeof(pc.contents), pc.dir, "contents") != 0 ||
+        out_file_make_dir(pc.contents, err, sizeof(err)) != 0) {
+        rc = cli_error("parse: %s", err);
+        goto out;
+    }
+    if (efuse != NULL) {
+        esp_secure_cert_host_config_t cfg = ESP_SECURE_CERT_HOST_CONFIG_DEFAULT();
+        cfg.writable = false;
+        cfg.efuse_path = efuse;
+        esp_err_t oe = esp_secure_cert_host_open(image, &cfg);
+        if (oe != ESP_OK) {
+            rc = cli_error("parse: cannot open '%s' with eFuse file '%s': %s", image, efuse, esp_err_to_name(oe));
+            goto out;
+        }
+        opened = true;
+    }
+
+    /* The last INTEGRITY entry is the one generate re-creates. */
+    esc_tlv_cursor_t cur;
+    esc_tlv_entry_t e;
+    size_t last_offset = 0, count = 0;
+    bool last_is_integrity = false;
+    esc_tlv_cursor_init(&cur);
+    while (esc_tlv_cursor_next(&cur, img, len, &e) == ESC_TLV_OK) {
+        last_offset = e.offset;
+        last_is_integrity = e.type == 9;
+        count++;
+    }
+    esc_tlv_result_t r;
+    esc_tlv_cursor_init(&cur);
+    while ((r = esc_tlv_cursor_next(&cur, img, len, &e)) == ESC_TLV_OK) {
+        if (!e.crc_ok) {
+            cli_warn("%s: entry at 0x%04x has a bad CRC; extracted anyway", image, (unsigned)e.offset);
+            pc.warnings++;
+        }
+        if (emit_entry(&pc, &e, img, len, efuse != NULL, last_is_integrity && e.offset == last_offset) != 0) {
+            rc = CLI_EXIT_INPUT;
+            goto out;
+        }
+    }
+    if (r == ESC_TLV_ERR_TRUNCATED) {
+        cli_warn("%s: the entry at 0x%04zx runs past the end of the file; stopped there", image, cur.next_offset);
+        pc.warnings++;
+    }
+
+    char path[4096];
+    if (out_file_join(path, sizeof(path), pc.dir, "esp_secure_cert_parsed.csv") != 0 ||
+        csv_write(path, &pc.csv, pc.force, err, sizeof(err)) != 0) {
+        rc = cli_error("parse: %s", err);
+        goto out;
+    }
+    {
+        char *txt = NULL;
+        size_t txt_len = 0;
+        FILE *m = open_memstream(&txt, &txt_len);
+        if (m == NULL) {
+            rc = cli_error("out of memory");
+            goto out;
+        }
+        tlv_dump_text(m, image, img, len);
+        fclose(m);
+        int wrc = out_file_join(path, sizeof(path), pc.dir, "tlv_entries_raw.txt") != 0
+                      ? -1
+                      : out_file_write(path, (const uint8_t *)txt, txt_len, pc.force, OUT_FILE_PUBLIC, err, sizeof(err));
+        free(txt);
+        if (wrc != 0) {
+            rc = cli_error("parse: %s", err);
+            goto out;
+        }
+    }
+    if (!quiet) {
+        printf("Parsed %s: %zu entries\n", image, count);
+        printf("  CSV:      %s/esp_secure_cert_parsed.csv (%zu rows)\n", pc.dir, pc.csv.n);
+        printf("  contents: %s/ (%u files)\n", pc.contents, pc.files);
+        printf("  listing:  %s/tlv_entries_raw.txt\n", pc.dir);
+        if (pc.warnings) {
+            printf("  %u warning(s), see above\n", pc.warnings);
+        }
+        printf("Rebuild with: %s generate --csv %s/esp_secure_cert_parsed.csv -o NEW.bin\n", CLI_PROGRAM_NAME, pc.dir);
+    }
+
+out:
+    if (opened) {
+        esp_secure_cert_host_close();
+    }
+    csv_free(&pc.csv);
+    free(img);
+    cli_parsed_free(&p);
+    return rc;
 }

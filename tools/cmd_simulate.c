@@ -250,7 +250,7 @@ int cmd_simulate(int argc, char **argv)
         }
         json_key(&j, "ds_self_test");
         if (st == 0) {
-            json_string(&j, "pass");
+            json_string(&j, "ok");
         } else if (st == 1) {
             json_string(&j, "fail");
             json_kv_string(&j, "ds_self_test_error", st_err);
@@ -267,7 +267,7 @@ int cmd_simulate(int argc, char **argv)
         } else {
             printf("%-20s none\n", "DS context:");
         }
-        printf("%-20s %s%s%s\n", "DS self-test:", st == 0 ? "pass" : st == 1 ? "FAIL" : "not run",
+        printf("%-20s %s%s%s\n", "DS self-test:", st == 0 ? "ok" : st == 1 ? "FAIL" : "not run",
                st_err[0] ? ": " : "", st_err);
     }
 

@@ -298,8 +298,8 @@ static int row_to_entry(const char *name, const csv_row_t *row, const int *col_o
     if (c[COL_SUBTYPE] == NULL || c[COL_SUBTYPE]->text[0] == 0) {
         return cell_error(err, err_len, name, row, c[COL_SUBTYPE], "tlv_subtype is empty");
     }
-    if (cli_parse_long(c[COL_SUBTYPE]->text, 0, 255, &v) != 0) {
-        return cell_error(err, err_len, name, row, c[COL_SUBTYPE], "tlv_subtype '%s' is not a number 0-255",
+    if (cli_parse_long(c[COL_SUBTYPE]->text, 0, 254, &v) != 0) {
+        return cell_error(err, err_len, name, row, c[COL_SUBTYPE], "tlv_subtype '%s' is not a number 0-254",
                           c[COL_SUBTYPE]->text);
     }
     uint8_t subtype = (uint8_t)v;

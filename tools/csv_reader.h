@@ -10,12 +10,16 @@
  *
  *  tlv_type      a type name (ESP_SECURE_CERT_CA_CERT_TLV, ... or the C header
  *                names) or a number 0..253
- *  tlv_subtype   0..255
+ *  tlv_subtype   0..254
  *  data_type     file | string | hex | base64
  *  priv_key_type plaintext | rsa_ds | ecdsa_peripheral (hmac_encrypted and
  *                hmac_derived_ecdsa are recognised and refused for now)
  *  algorithm     RSA | ECDSA; key_size in bits; efuse_id 0..5; efuse_key a
  *                32-byte HMAC key file for rsa_ds
+ *
+ * Extension: an ecdsa_peripheral row whose subtype also has an explicit
+ * SEC_CFG row (as `parse` writes them) uses that row, in its place, instead
+ * of generating one; it must name the same eFuse block.
  *
  * Every error names the file, line and column of the offending cell.
  */

@@ -1,13 +1,14 @@
 /*
- * See gen_append.h.
- * TEMPORARY: until the library's buffer-mode writer (src/api/write_*.c)
- * lands, entries are laid out with the format core's esc_tlv_encode (the
- * encoder the writer itself uses). Switch to esp_secure_cert_append_tlv
- * with ESP_SECURE_CERT_WRITE_MODE_BUFFER as soon as it exists.
+ * See gen_append.h: one entry through esp_secure_cert_append_tlv in buffer
+ * mode. The writer checks the offset it is given against the entries in the
+ * buffer, refuses duplicates and reports overflow; errors are turned into
+ * messages here.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "esc_tlv.h"
+#include "esp_secure_cert_write.h"
 #include "gen_append.h"
 
 int gen_append(uint8_t *buf, size_t cap, size_t *end, uint8_t type, uint8_t subtype, uint8_t flags,
@@ -18,18 +19,40 @@ int gen_append(uint8_t *buf, size_t cap, size_t *end, uint8_t type, uint8_t subt
                  len);
         return -1;
     }
-    size_t need = esc_tlv_total_len((uint32_t)len);
-    if (*end > cap || cap - *end < need) {
+    esp_secure_cert_tlv_info_t info;
+    memset(&info, 0, sizeof(info));
+    info.type = (esp_secure_cert_tlv_type_t)type;
+    info.subtype = (esp_secure_cert_tlv_subtype_t)subtype;
+    info.data = (char *)data; /* the writer only reads it */
+    info.length = (uint32_t)len;
+    info.flags = flags;
+
+    esp_secure_cert_write_config_t cfg;
+    esp_secure_cert_write_config_init(&cfg, ESP_SECURE_CERT_WRITE_MODE_BUFFER);
+    size_t offset = *end;
+    cfg.buffer.buffer = buf;
+    cfg.buffer.buffer_size = cap;
+    cfg.buffer.bytes_written = &offset;
+
+    esp_err_t e = esp_secure_cert_append_tlv(&info, &cfg);
+    switch (e) {
+    case ESP_OK:
+        break;
+    case ESP_ERR_SECURE_CERT_BUFFER_OVERFLOW:
         snprintf(err, err_len, "the image does not fit in the partition: %zu bytes needed, %zu available",
-                 *end + need, cap);
+                 *end + esc_tlv_total_len((uint32_t)len), cap);
+        return -1;
+    case ESP_ERR_SECURE_CERT_TLV_ALREADY_EXISTS:
+        snprintf(err, err_len, "entry type %u subtype %u is already in the image", type, subtype);
+        return -1;
+    default:
+        snprintf(err, err_len, "the writer refused entry type %u subtype %u: %s", type, subtype, esp_err_to_name(e));
         return -1;
     }
-    size_t written = 0;
-    esc_tlv_result_t r = esc_tlv_encode(buf + *end, cap - *end, flags, type, subtype, data, (uint16_t)len, &written);
-    if (r != ESC_TLV_OK || written != need) {
-        snprintf(err, err_len, "cannot encode entry type %u/%u (%d)", type, subtype, (int)r);
+    if (offset != *end + esc_tlv_total_len((uint32_t)len)) {
+        snprintf(err, err_len, "the writer reported an unexpected end offset %zu", offset);
         return -1;
     }
-    *end += written;
+    *end = offset;
     return 0;
 }

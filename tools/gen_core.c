@@ -557,10 +557,27 @@ static int emit_ds_entries(const gen_entries_t *list, prepared_t *prep, const ge
             if (side < 0) {
                 return -1;
             }
-            uint8_t sec_cfg[SEC_CFG_LEN] = {0};
-            sec_cfg[0] = (uint8_t)(e->efuse_id + EFUSE_BLOCK_KEY0);
-            if (gen_append(img, cap, end, TYPE_SEC_CFG, e->subtype, 0, sec_cfg, sizeof(sec_cfg), err, err_len) != 0) {
-                return -1;
+            /* A SEC_CFG row of the same subtype (as `parse` writes) is stored
+             * where it stands instead of a generated one. */
+            size_t given = list->n;
+            for (size_t k = 0; k < list->n; k++) {
+                if (list->items[k].type == TYPE_SEC_CFG && list->items[k].subtype == e->subtype) {
+                    given = k;
+                }
+            }
+            if (given < list->n) {
+                if (prep[given].len < 1 || prep[given].data[0] != (uint8_t)(e->efuse_id + EFUSE_BLOCK_KEY0)) {
+                    snprintf(err, err_len, "%s: its SEC_CFG entry (%s) does not name eFuse key block %d",
+                             e->where, list->items[given].where, e->efuse_id);
+                    return -1;
+                }
+            } else {
+                uint8_t sec_cfg[SEC_CFG_LEN] = {0};
+                sec_cfg[0] = (uint8_t)(e->efuse_id + EFUSE_BLOCK_KEY0);
+                if (gen_append(img, cap, end, TYPE_SEC_CFG, e->subtype, 0, sec_cfg, sizeof(sec_cfg), err, err_len) !=
+                    0) {
+                    return -1;
+                }
             }
             /* espefuse burns ECDSA keys from a PEM file: name the user's. */
             const char *pem = (e->data_type == GEN_DATA_FILE && prep[i].key.encoding == KI_PEM) ? prep[i].source

@@ -12,7 +12,18 @@
 #include "esp_secure_cert_read.h"
 #include "esp_secure_cert_tlv_config.h"
 
+/* The device build defines what the header declares for its options (the
+ * original hides these behind Kconfig); the host defines everything. */
+#if defined(ESP_SECURE_CERT_HOST) || !defined(CONFIG_ESP_SECURE_CERT_DS_PERIPHERAL)
+#define ESC_HAS_PRIV_KEY_GETTER 1
+#endif
+#if defined(ESP_SECURE_CERT_HOST) || !defined(CONFIG_ESP_SECURE_CERT_SUPPORT_LEGACY_FORMATS)
+#define ESC_HAS_KEY_INFO_GETTERS 1
+#endif
+
+#if defined(ESC_HAS_PRIV_KEY_GETTER) || defined(ESC_HAS_KEY_INFO_GETTERS)
 static const char *TAG = "esp_secure_cert";
+#endif
 
 static esp_err_t get_value(uint8_t type, char **buffer, uint32_t *len, uint8_t *flags)
 {
@@ -55,6 +66,7 @@ esp_err_t esp_secure_cert_free_ca_cert(char *buffer)
     return free_value(buffer);
 }
 
+#ifdef ESC_HAS_PRIV_KEY_GETTER
 static void warn_plaintext_key_once(void)
 {
     static int warned;
@@ -83,6 +95,9 @@ esp_err_t esp_secure_cert_free_priv_key(char *buffer)
     return free_value(buffer);
 }
 
+#endif /* ESC_HAS_PRIV_KEY_GETTER */
+
+#ifdef ESC_HAS_KEY_INFO_GETTERS
 esp_err_t esp_secure_cert_get_priv_key_type(esp_secure_cert_key_type_t *priv_key_type)
 {
     if (priv_key_type == NULL) {
@@ -138,6 +153,8 @@ esp_err_t esp_secure_cert_get_priv_key_efuse_id(uint8_t *efuse_block_id)
     ESP_LOGD(TAG, "No security configuration entry: the key is not in an eFuse block");
     return ESP_ERR_NOT_SUPPORTED;
 }
+
+#endif /* ESC_HAS_KEY_INFO_GETTERS */
 
 esp_err_t esp_secure_cert_init_nvs_partition(void)
 {

@@ -8,8 +8,8 @@
  *   - erased first block, dirty bytes behind it   -> filler
  *   - type and length still 0xFF (byte-programmable flash) -> filler
  *   - type/length torn or complete, magic missing -> finish the header if
- *     exactly one header agrees with the CRC already in flash, else filler
- *     if the bits allow one, else stuck
+ *     exactly one header agrees with the CRC already in flash, else a
+ *     filler if the bits allow one, else stuck
  *   - a torn 16-byte first block                   -> stuck
  */
 #include <string.h>
@@ -255,15 +255,17 @@ void esc_tail_plan(const uint8_t *img, uint32_t size, uint32_t prog_align, esc_t
     if (prog_align != 1) {
         return; /* a written block cannot be programmed again */
     }
-    if (find_forward(img, size, x, out->dirty_end, out->header)) {
-        out->kind = ESC_TAIL_FORWARD;
-        return;
-    }
-    /* A filler over the block needs its type byte still 0xFF (the filler
-     * type) and a length the torn bits allow. */
+    /* Prefer rolling back: while the type and length bytes are untouched a
+     * filler fits over the block, and what readers saw stays the truth. */
     if (fresh_room && filler_fits_over(img, x, fresh_end)) {
         out->kind = ESC_TAIL_FILLER;
         out->filler_end = fresh_end;
+        return;
+    }
+    /* Type/length being written (or no room for a filler): finish the entry
+     * if its CRC singles out the header it was meant to have. */
+    if (find_forward(img, size, x, out->dirty_end, out->header)) {
+        out->kind = ESC_TAIL_FORWARD;
         return;
     }
     /* A filler already begun here, whose footer was being written. */

@@ -9,10 +9,13 @@
 # Every file in outputs/ must come out identical (cmp), and no other file may
 # appear in esp_secure_cert_data/. Where the reference tool refused or crashed
 # (tool_exit_code != 0, no output), our CLI must fail too and write nothing.
-# Signing commands without --esp-secure-cert-file get --reference-quirks (the
-# reference's second generation pass); they are also run without it, and
-# then the signed image must still match.
-# One line per vector: PASS / FAIL (reason) / SKIP (reason).
+# Signing commands without --esp-secure-cert-file are also run with
+# --single-pass (one generation instead of the reference's two): the signed
+# image must still match. With DS and an auto key the default run keeps the
+# first pass's key as hmac_key_signed_image.bin (the only extra file allowed).
+# Then `parse` must reproduce the reference tool's expected --parse_bin output,
+# and parse + generate --csv must give back every unsigned image byte for byte.
+# One line per check: PASS / FAIL (reason) / SKIP (reason).
 set -u
 CLI=$(realpath "$1")
 VEC=$(realpath "$2")
@@ -61,7 +64,7 @@ compare_outputs() {
         for f in "$gendir"/*; do
             [ -e "$f" ] || continue
             base=$(basename "$f")
-            if [ ! -f "$expdir/$base" ]; then
+            if [ ! -f "$expdir/$base" ] && [ "$base" != hmac_key_signed_image.bin ]; then
                 echo "unexpected extra file $base"; return 1
             fi
         done
@@ -125,11 +128,11 @@ for dir in "$VEC"/v[0-9][0-9]_*/; do
         continue
     fi
 
-    quirks=()
+    twopass=0
     if [[ "$args_str" == *" --secure-sign "* ]] && [[ "$args_str" != *" --esp-secure-cert-file "* ]]; then
-        quirks=(--reference-quirks)
+        twopass=1
     fi
-    if ! run_cli "$work" "$cdto" "$seed" "$preset" "${args[@]}" "${quirks[@]}"; then
+    if ! run_cli "$work" "$cdto" "$seed" "$preset" "${args[@]}"; then
         result_fail "$name" "CLI failed: $(grep -m1 'error:' "$work/.stderr" | head -c 300)"
         continue
     fi
@@ -138,21 +141,60 @@ for dir in "$VEC"/v[0-9][0-9]_*/; do
         continue
     fi
     note=""
-    if [ ${#quirks[@]} -gt 0 ]; then
-        # Without the quirk the signed image must be the same; the unsigned
-        # one is then the sane first-pass image (not the reference's).
+    if [ $twopass -eq 1 ]; then
         rm -rf "$work/$cdto/esp_secure_cert_data"
-        if ! run_cli "$work" "$cdto" "$seed" "$preset" "${args[@]}"; then
-            result_fail "$name" "CLI failed without --reference-quirks: $(grep -m1 'error:' "$work/.stderr" | head -c 300)"
+        if ! run_cli "$work" "$cdto" "$seed" "$preset" "${args[@]}" --single-pass; then
+            result_fail "$name" "CLI failed with --single-pass: $(grep -m1 'error:' "$work/.stderr" | head -c 300)"
             continue
         fi
         if ! why=$(compare_outputs "$name" "$work" "$cdto" esp_secure_cert_signed.bin); then
-            result_fail "$name" "without --reference-quirks: $why"
+            result_fail "$name" "with --single-pass: $why"
             continue
         fi
-        note="with --reference-quirks; signed image also identical without it"
+        note="signed image also identical with --single-pass"
     fi
     result_pass "$name" "$note"
+done
+
+# parse: the reference tool's own expected --parse_bin output.
+ref="$VEC/reference/tools/tests/input_data"
+work="$SCRATCH/parse_reference"
+mkdir -p "$work"; cp "$ref/esp_secure_cert.bin" "$work/"
+if ! (cd "$work" && "$CLI" parse -q esp_secure_cert.bin --output-dir esp_secure_cert_parsed_data >/dev/null 2>"$work/.stderr"); then
+    result_fail parse_reference "parse failed: $(grep -m1 'error:' "$work/.stderr")"
+else
+    why=""
+    exp="$ref/esp_secure_cert_parsed_data_expected"
+    while IFS= read -r f; do
+        cmp -s "$exp/$f" "$work/esp_secure_cert_parsed_data/$f" || { why="$f differs or is missing"; break; }
+    done < <(cd "$exp" && find . -type f | sort)
+    if [ -n "$why" ]; then
+        result_fail parse_reference "$why"
+    elif ! (cd "$work" && "$CLI" generate -q --csv esp_secure_cert_parsed_data/esp_secure_cert_parsed.csv \
+                -o rebuilt.bin 2>"$work/.stderr") || ! cmp -s "$work/rebuilt.bin" "$work/esp_secure_cert.bin"; then
+        result_fail parse_reference "generate --csv of the parsed CSV does not rebuild the image"
+    else
+        result_pass parse_reference "CSV, contents/ and tlv_entries_raw.txt identical; CSV rebuilds the image"
+    fi
+fi
+
+# parse -> generate --csv round trip of every unsigned tool-made image.
+for img in "$VEC"/v[0-9][0-9]_*/outputs/esp_secure_cert.bin; do
+    name=$(basename "$(dirname "$(dirname "$img")")")
+    "$CLI" verify "$img" >/dev/null 2>&1 || continue        # quirky/unfinished images
+    if "$CLI" list --json "$img" | grep -q '"type": 8,'; then continue; fi   # signed
+    chip=$(grep -o -- '--target_chip [a-z0-9]*' "$VEC/$name/cmd.txt" 2>/dev/null | awk '{print $2}')
+    work="$SCRATCH/rt_$name"; rm -rf "$work"; mkdir -p "$work"
+    if ! "$CLI" parse -q "$img" --output-dir "$work/p" >/dev/null 2>"$work/.stderr"; then
+        result_fail "roundtrip_$name" "parse failed: $(grep -m1 'error:' "$work/.stderr")"
+    elif ! "$CLI" generate -q --csv "$work/p/esp_secure_cert_parsed.csv" --target-chip "${chip:-esp32c3}" \
+            -o "$work/re.bin" 2>"$work/.stderr"; then
+        result_fail "roundtrip_$name" "generate --csv failed: $(grep -m1 'error:' "$work/.stderr")"
+    elif ! cmp -s "$img" "$work/re.bin"; then
+        result_fail "roundtrip_$name" "parse + generate --csv does not give the same bytes"
+    else
+        result_pass "roundtrip_$name" "parse + generate --csv gives the same bytes"
+    fi
 done
 
 echo "$pass passed, $fail failed, $skip skipped"

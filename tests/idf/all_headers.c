@@ -45,7 +45,11 @@ size_t all_headers_write_cfg_size(void)
 {
     esp_secure_cert_write_config_t cfg;
     esp_secure_cert_write_config_init(&cfg, ESP_SECURE_CERT_WRITE_MODE_BUFFER);
+#if SOC_HMAC_SUPPORTED
     return sizeof(cfg) + (size_t)(void *)esp_secure_cert_append_tlv_with_hmac_ecdsa_derivation;
+#else
+    return sizeof(cfg);
+#endif
 }
 #else
 #ifdef ESP_SECURE_CERT_WRITE_API

@@ -14,6 +14,7 @@
 #include "psa/crypto.h"
 
 #include "app_credentials.h"
+#include "esp_secure_cert_signature_verify.h"
 #include "esp_secure_cert_tlv_read.h"
 
 #if defined(CONFIG_ESP_SECURE_CERT_DS_PERIPHERAL)
@@ -44,6 +45,32 @@ void app_credentials_free(app_credentials_t *cred)
 #endif
 }
 
+/* With secure verification, nothing is read from the partition before its
+ * signature by a key Secure Boot trusts has been checked. */
+static bool partition_trusted(void)
+{
+#if defined(CONFIG_ESP_SECURE_CERT_SECURE_VERIFICATION)
+    if (esp_secure_cert_verify_partition_signature(NULL) != ESP_OK) {
+        ESP_LOGE(TAG, "the esp_secure_cert partition's signature does not verify: not using it");
+        return false;
+    }
+    ESP_LOGI(TAG, "partition signature verified");
+#endif
+    return true;
+}
+
+/* Print the credentials, test the key, build the TLS configuration. */
+static bool run_checks(app_credentials_t *cred)
+{
+    esp_secure_cert_list_tlv_entries(); /* one line per entry: type, subtype, length, flags */
+    if (app_read_certs(cred) != ESP_OK) {
+        ESP_LOGE(TAG, "no usable device certificate: generate and flash a partition first (see README.md)");
+        return false;
+    }
+    app_print_key_type();
+    return app_load_key(cred) == ESP_OK && app_sign_selftest(cred) == ESP_OK && app_tls_client_config(cred) == ESP_OK;
+}
+
 void app_main(void);
 
 void app_main(void)
@@ -62,22 +89,8 @@ void app_main(void)
     mbedtls_x509_crt_init(&cred->ca_cert);
     mbedtls_pk_init(&cred->key);
 
-    /* One line per entry: type, subtype, length, flags. */
-    esp_secure_cert_list_tlv_entries();
-
-    int failed = 0;
-    if (app_read_certs(cred) != ESP_OK) {
-        ESP_LOGE(TAG, "no usable device certificate: generate and flash a partition first (see README.md)");
-        failed = 1;
-    } else {
-        app_print_key_type();
-        if (app_load_key(cred) != ESP_OK || app_sign_selftest(cred) != ESP_OK) {
-            failed = 1;
-        } else if (app_tls_client_config(cred) != ESP_OK) {
-            failed = 1;
-        }
-    }
+    bool ok = partition_trusted() && run_checks(cred);
     app_credentials_free(cred);
     free(cred);
-    ESP_LOGI(TAG, "%s", failed ? "FAILED (see the errors above)" : "all checks passed");
+    ESP_LOGI(TAG, "%s", ok ? "all checks passed" : "FAILED (see the errors above)");
 }

@@ -40,6 +40,7 @@ static const esc_idf_candidate_t k_candidates[] = {
 static esc_idf_state_t s_state;
 static esc_port_t s_port;
 static const esp_partition_t *s_default; /* result of the default lookup */
+static uint32_t s_generation;            /* bumped on every reconfiguration */
 
 static const esp_partition_t *find_default(void)
 {
@@ -66,6 +67,9 @@ static void setup(const esp_partition_t *part)
     s_state.part = part;
     s_port.context = &s_state;
     s_port.partition = part;
+    /* The old mapping is gone (unmapped above); a new generation tells the
+     * API to drop what it kept of it. */
+    s_port.generation = ++s_generation;
     s_port.partition_size = part->size;
     s_port.erase_size = part->erase_size != 0 ? part->erase_size : SPI_FLASH_SEC_SIZE;
     /* esp_partition_write() on an encrypted partition encrypts whole 16-byte
@@ -79,6 +83,9 @@ static void setup(const esp_partition_t *part)
     esc_idf_crypto_install(&s_port);
 #if defined(ESP_SECURE_CERT_WRITE_API)
     esc_idf_lock_install(&s_port);
+#endif
+#if CONFIG_ESP_SECURE_CERT_SECURE_VERIFICATION
+    esc_idf_secure_boot_install(&s_port);
 #endif
 }
 

@@ -53,6 +53,10 @@ void esc_idf_crypto_install(esc_port_t *p);
 /* Write lock (esc_idf_lock.c); only with the write API. */
 void esc_idf_lock_install(esc_port_t *p);
 
+/* Trusted Secure Boot key digests (esc_idf_secure_boot.c); only with
+ * CONFIG_ESP_SECURE_CERT_SECURE_VERIFICATION. */
+void esc_idf_secure_boot_install(esc_port_t *p);
+
 #ifdef __cplusplus
 }
 #endif
