@@ -24,12 +24,15 @@
 
 static unsigned s_images;
 
-/* The first entry of (type, subtype) in the dump, as the API's lookup finds it. */
+/* The entry a lookup of (type, subtype) reaches, by the reader's rule: the
+ * list ends at the first entry whose CRC fails (returned if it is the one
+ * asked for, so that the caller expects a failure). */
 static const mj_node_t *dump_find(const mj_node_t *tlvs, long type, long subtype)
 {
     for (const mj_node_t *t = tlvs ? tlvs->child : NULL; t != NULL; t = t->next) {
-        if (mj_int(t, "type", -1) == type && mj_int(t, "subtype", -1) == subtype) {
-            return t;
+        bool match = mj_int(t, "type", -1) == type && mj_int(t, "subtype", -1) == subtype;
+        if (match || !mj_get(t, "crc_ok")->boolean) {
+            return match ? t : NULL;
         }
     }
     return NULL;
@@ -39,6 +42,9 @@ static const mj_node_t *dump_last(const mj_node_t *tlvs, long type)
 {
     const mj_node_t *last = NULL;
     for (const mj_node_t *t = tlvs ? tlvs->child : NULL; t != NULL; t = t->next) {
+        if (!mj_get(t, "crc_ok")->boolean) {
+            return mj_int(t, "type", -1) == type ? t : last;
+        }
         if (mj_int(t, "type", -1) == type) {
             last = t;
         }
@@ -175,6 +181,13 @@ static void check_image(const char *path, const mj_node_t *dump)
     esp_secure_cert_tlv_config_t endcfg = {.type = ESP_SECURE_CERT_TLV_END, .subtype = 0};
     esp_secure_cert_tlv_info_t info;
     long end_expected = mj_int(dump, "tlv_end_offset", -1);
+    /* The valid list ends at the first entry whose CRC fails. */
+    for (const mj_node_t *t = mj_get(dump, "tlvs") ? mj_get(dump, "tlvs")->child : NULL; t; t = t->next) {
+        if (!mj_get(t, "crc_ok")->boolean) {
+            end_expected = mj_int(t, "offset", -1);
+            break;
+        }
+    }
     err = esp_secure_cert_get_tlv_info(&endcfg, &info);
     const mj_node_t *errors = mj_get(dump, "errors");
     /* A file whose entry runs past its end is no longer truncated once the

@@ -74,6 +74,13 @@ static void check_image(const char *bin_path, const mj_node_t *dump)
         assert_int_equal(r, ESC_TLV_END);
     }
     long end_expected = mj_int(dump, "tlv_end_offset", -1);
+    /* The valid list ends at the first entry whose CRC fails. */
+    for (const mj_node_t *t = mj_get(dump, "tlvs") ? mj_get(dump, "tlvs")->child : NULL; t; t = t->next) {
+        if (!mj_get(t, "crc_ok")->boolean) {
+            end_expected = mj_int(t, "offset", -1);
+            break;
+        }
+    }
     if (end_expected >= 0 && (errors == NULL || mj_len(errors) == 0)) {
         size_t end = 0;
         assert_int_equal(esc_tlv_end_offset(img, len, &end), ESC_TLV_OK);

@@ -241,7 +241,8 @@ static void print_burns(FILE *f, const gen_ctx_t *g, const gen_result_t *res, ch
 
 /* After the reference's second pass, key files of the same name may hold
  * new keys (DS auto keys are drawn again). The first pass's key is the one
- * the signed image needs: keep it as <stem>_signed_image.bin. */
+ * the signed image needs: keep it as <stem>_signed_image.bin, and print
+ * the burn command for it (the signed image is the one to flash). */
 static int keep_first_pass_keys(const gen_result_t *first, gen_result_t *second)
 {
     size_t n = second->n_side;
@@ -265,6 +266,12 @@ static int keep_first_pass_keys(const gen_result_t *first, gen_result_t *second)
             const char *dot = strrchr(a->name, '.');
             int stem = dot ? (int)(dot - a->name) : (int)strlen(a->name);
             snprintf(c->name, sizeof(c->name), "%.*s_signed_image.bin", stem, a->name);
+            /* The flashed (signed) image needs this key: burn it. */
+            for (size_t u = 0; u < second->n_burns; u++) {
+                if (second->burns[u].side_index == (int)k) {
+                    second->burns[u].side_index = (int)second->n_side;
+                }
+            }
             second->n_side++;
             cli_warn("as in the reference tool, %s belongs to the second generation pass (esp_secure_cert.bin); "
                      "the signed image needs %s (use --single-pass to generate once)",

@@ -142,10 +142,17 @@ esp_err_t esp_secure_cert_iterate_to_next_tlv(esp_secure_cert_tlv_iterator_t *tl
         }
         next = (size_t)cur.offset + cur.total_len;
     }
-    /* As in the original, iteration stops at the first entry whose CRC fails. */
+    /* As in the original, iteration stops at the first entry whose CRC
+     * fails; fillers left by the power-loss repair are stepped over. */
     esc_tlv_entry_t e;
-    if (esc_tlv_decode(view.base, view.size, next, &e) != ESC_TLV_OK || !e.crc_ok) {
-        return ESP_FAIL;
+    for (;;) {
+        if (esc_tlv_decode(view.base, view.size, next, &e) != ESC_TLV_OK || !e.crc_ok) {
+            return ESP_FAIL;
+        }
+        if (e.type != ESC_TLV_TYPE_FILLER) {
+            break;
+        }
+        next += e.total_len;
     }
     tlv_iterator->iterator = (void *)(uintptr_t)(next + 1);
     return ESP_OK;

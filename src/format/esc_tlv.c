@@ -100,22 +100,27 @@ esc_tlv_result_t esc_tlv_find(const uint8_t *view, size_t size, uint8_t type, ui
         if (r != ESC_TLV_OK) {
             break;
         }
-        if (e.type != type) {
+        bool match = e.type == type && type != ESC_TLV_TYPE_FILLER && (want_latest || e.subtype == subtype);
+        if (!e.crc_ok) {
+            if (match) {
+                *out = e;
+                return ESC_TLV_ERR_CRC;
+            }
+            break;
+        }
+        if (!match) {
             continue;
         }
-        if (want_latest) {
-            latest = e;
-            have_latest = true;
-            continue;
-        }
-        if (e.subtype == subtype) {
+        if (!want_latest) {
             *out = e;
-            return e.crc_ok ? ESC_TLV_OK : ESC_TLV_ERR_CRC;
+            return ESC_TLV_OK;
         }
+        latest = e;
+        have_latest = true;
     }
     if (have_latest) {
         *out = latest;
-        return latest.crc_ok ? ESC_TLV_OK : ESC_TLV_ERR_CRC;
+        return ESC_TLV_OK;
     }
     memset(out, 0, sizeof(*out));
     return ESC_TLV_NOT_FOUND;
@@ -131,11 +136,11 @@ esc_tlv_result_t esc_tlv_end_offset(const uint8_t *view, size_t size, size_t *en
     esc_tlv_cursor_init(&cur);
     esc_tlv_result_t r;
     size_t last_end = 0;
-    while ((r = esc_tlv_cursor_next(&cur, view, size, &e)) == ESC_TLV_OK) {
+    while ((r = esc_tlv_cursor_next(&cur, view, size, &e)) == ESC_TLV_OK && e.crc_ok) {
         last_end = cur.next_offset;
     }
     *end = last_end;
-    return r == ESC_TLV_END ? ESC_TLV_OK : r;
+    return (r == ESC_TLV_END || r == ESC_TLV_OK) ? ESC_TLV_OK : r;
 }
 
 esc_tlv_result_t esc_tlv_encode(uint8_t *dst, size_t cap, uint8_t flags, uint8_t type, uint8_t subtype,

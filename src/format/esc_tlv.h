@@ -93,9 +93,20 @@ void esc_tlv_cursor_init(esc_tlv_cursor_t *cur);
 esc_tlv_result_t esc_tlv_cursor_next(esc_tlv_cursor_t *cur, const uint8_t *view, size_t size, esc_tlv_entry_t *out);
 
 /*
- * Find an entry like the original's esp_secure_cert_find_tlv: the first entry
- * of `type` and `subtype`, or with subtype 254 (SUBTYPE_MAX) the last entry of
- * `type` in the list. The found entry's CRC must match (else ESC_TLV_ERR_CRC).
+ * Filler entries (type 0xFF, ESP_SECURE_CERT_TLV_INVALID) are written only by
+ * the power-loss repair to cover a torn region: lookups and the API's
+ * iterator walk past them and never return them (docs/power-loss.md).
+ */
+#define ESC_TLV_TYPE_FILLER 0xFFu
+
+/*
+ * Find an entry as the application sees it: the first entry of `type` and
+ * `subtype`, or with subtype 254 (SUBTYPE_MAX) the last entry of `type`.
+ * Stricter than the original's walk in one way: the list ends at the first
+ * entry whose CRC fails, because its length field (the link to the next
+ * entry) cannot be trusted; entries behind it are not returned. If that
+ * entry is the one asked for (or, for the latest, of the asked type) the
+ * result is ESC_TLV_ERR_CRC; otherwise the search ends there.
  * ESC_TLV_NOT_FOUND at the end of the list; ESC_TLV_ERR_TRUNCATED if the walk
  * meets an entry that runs past the view before finding it.
  */
@@ -103,8 +114,9 @@ esc_tlv_result_t esc_tlv_cursor_next(esc_tlv_cursor_t *cur, const uint8_t *view,
 esc_tlv_result_t esc_tlv_find(const uint8_t *view, size_t size, uint8_t type, uint8_t subtype, esc_tlv_entry_t *out);
 
 /*
- * Offset just past the last entry of the list (where an append would go).
- * ESC_TLV_ERR_TRUNCATED if an entry runs past the view.
+ * Offset just past the last valid entry of the list, by the same rule as
+ * esc_tlv_find (the list ends at the first entry whose CRC fails; fillers
+ * count). ESC_TLV_ERR_TRUNCATED if an entry runs past the view.
  */
 esc_tlv_result_t esc_tlv_end_offset(const uint8_t *view, size_t size, size_t *end);
 
