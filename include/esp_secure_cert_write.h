@@ -43,12 +43,13 @@ typedef struct {
     union {
         struct {
             bool check_erase; /* refuse to program flash that is not 0xFF */
-            bool auto_erase;  /* erase the target sectors first (destroys neighbours in the sector) */
+            bool auto_erase;  /* allow an erase where a torn tail needs one: the sector's
+                                 committed entries are rewritten (docs/power-loss.md) */
         } flash;
         struct {
             uint8_t *buffer;       /* image being built; entries are appended at its TLV end */
             size_t buffer_size;
-            size_t *bytes_written; /* out: bytes added by this call (may be NULL) */
+            size_t *bytes_written; /* in/out: end of the entries in the buffer; NULL = find it */
         } buffer;
     };
     uint32_t reserved[4]; /* must be zero; room to grow without breaking the ABI */
@@ -110,8 +111,9 @@ esp_err_t esp_secure_cert_append_tlv_with_hmac_ecdsa_derivation(const uint8_t *s
 
 /*
  * Full provisioning of an HMAC-derived key: random salt and HMAC key, derive
- * and validate the ECDSA key, burn the HMAC key (HMAC_UP) into eFuse, check
- * the hardware reproduces the key, store the salt. Optionally returns the
+ * and validate the ECDSA key, store the salt and marker, then burn the HMAC
+ * key (HMAC_UP) into eFuse and check the hardware reproduces the key (the
+ * order keeps a failed write from leaving a burned key without its salt). Optionally returns the
  * uncompressed public key (65 bytes). Fails if an HMAC_UP key already exists.
  */
 esp_err_t esp_secure_cert_derive_hmac_ecdsa_key(uint8_t *pub_key_buf, size_t *pub_key_len,

@@ -327,19 +327,6 @@ static void test_read_only_image(void **state)
     assert_int_equal(wc_api_has(&e), 0);
 }
 
-static void test_hmac_placeholders(void **state)
-{
-    (void)state;
-    static const uint8_t salt[32];
-    esp_secure_cert_tlv_info_t info = info_of(ESP_SECURE_CERT_PRIV_KEY_TLV, 0, salt, sizeof(salt));
-    assert_int_equal(esp_secure_cert_append_tlv_with_hmac_encryption(&info, NULL), ESP_ERR_NOT_SUPPORTED);
-    assert_int_equal(esp_secure_cert_append_tlv_with_hmac_ecdsa_derivation(salt, sizeof(salt), 0, NULL),
-                     ESP_ERR_NOT_SUPPORTED);
-    uint8_t pub[65];
-    size_t pub_len = sizeof(pub);
-    assert_int_equal(esp_secure_cert_derive_hmac_ecdsa_key(pub, &pub_len, 0, NULL), ESP_ERR_NOT_SUPPORTED);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -353,7 +340,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_erase_and_check, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_partition, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_only_image, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_hmac_placeholders, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

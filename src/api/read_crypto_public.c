@@ -8,7 +8,7 @@
 
 #include "esc_api_internal.h"
 #include "esc_crypto.h"
-#include "esp_log.h"
+#include "esc_log.h"
 #include "esp_secure_cert_crypto.h"
 
 #if defined(ESP_SECURE_CERT_HOST) || defined(SOC_HMAC_SUPPORTED)
@@ -25,7 +25,7 @@ static int hw_hmac_prf(void *prf_ctx, const uint8_t *msg, size_t len, uint8_t ou
     const hw_prf_ctx_t *hw = (const hw_prf_ctx_t *)prf_ctx;
     esp_err_t err = hw->port->hmac_calculate(hw->port, hw->key_block, msg, len, out);
     if (err != ESP_OK) {
-        ESP_LOGE(TAG, "HMAC peripheral failed on key block %d: %s", hw->key_block, esp_err_to_name(err));
+        ESC_LOGE(TAG, "HMAC peripheral failed on key block %d: %s", hw->key_block, esp_err_to_name(err));
         return -1;
     }
     return 0;
@@ -38,21 +38,21 @@ int esp_pbkdf2_hmac_sha256(hmac_key_id_t hmac_key_id, const unsigned char *salt,
         return 0; /* nothing asked, as the original */
     }
     if (output == NULL || (salt == NULL && salt_len > 0)) {
-        ESP_LOGE(TAG, "PBKDF2: NULL salt or output buffer");
+        ESC_LOGE(TAG, "PBKDF2: NULL salt or output buffer");
         return -1;
     }
     if ((int)hmac_key_id < 0 || (int)hmac_key_id >= ESC_EFUSE_KEY_BLOCKS) {
-        ESP_LOGE(TAG, "PBKDF2: HMAC key id %d is not an eFuse key block (0..%d)", (int)hmac_key_id,
+        ESC_LOGE(TAG, "PBKDF2: HMAC key id %d is not an eFuse key block (0..%d)", (int)hmac_key_id,
                  ESC_EFUSE_KEY_BLOCKS - 1);
         return -1;
     }
     if (iteration_count == 0 || (size_t)(uint32_t)iteration_count != iteration_count) {
-        ESP_LOGE(TAG, "PBKDF2: iteration count %zu out of range 1..2^32-1", iteration_count);
+        ESC_LOGE(TAG, "PBKDF2: iteration count %zu out of range 1..2^32-1", iteration_count);
         return -1;
     }
     const esc_port_t *port = esc_current_port();
     if (port == NULL || port->hmac_calculate == NULL) {
-        ESP_LOGE(TAG, "PBKDF2: no HMAC peripheral available");
+        ESC_LOGE(TAG, "PBKDF2: no HMAC peripheral available");
         return -1;
     }
     hw_prf_ctx_t hw = {.port = port, .key_block = (int)hmac_key_id};
@@ -73,7 +73,7 @@ esp_err_t esp_secure_cert_sw_pbkdf2_hmac_sha256(const uint8_t *hmac_key, size_t 
         return ESP_OK;
     }
     if (iterations == 0) {
-        ESP_LOGE(TAG, "PBKDF2: iteration count must be at least 1");
+        ESC_LOGE(TAG, "PBKDF2: iteration count must be at least 1");
         return ESP_ERR_INVALID_ARG;
     }
     int rc = esc_pbkdf2_hmac_sha256(hmac_key, hmac_key_len, salt, salt_len, iterations, output, output_len);
@@ -81,7 +81,7 @@ esp_err_t esp_secure_cert_sw_pbkdf2_hmac_sha256(const uint8_t *hmac_key, size_t 
         return ESP_ERR_INVALID_ARG;
     }
     if (rc != ESC_CRYPTO_OK) {
-        ESP_LOGE(TAG, "PBKDF2 derivation failed (%d)", rc);
+        ESC_LOGE(TAG, "PBKDF2 derivation failed (%d)", rc);
         return ESP_FAIL;
     }
     return ESP_OK;
@@ -98,7 +98,7 @@ esp_err_t esp_secure_cert_validate_ecdsa_key(const uint8_t *key_buf, size_t key_
         is_one |= key_buf[i];
     }
     if (esc_p256_validate_private(key_buf, key_len) != ESC_CRYPTO_OK || is_one == 0) {
-        ESP_LOGD(TAG, "ECDSA key is not in 1 < d < n");
+        ESC_LOGD(TAG, "ECDSA key is not in 1 < d < n");
         return ESP_FAIL;
     }
     return ESP_OK;
@@ -116,7 +116,7 @@ esp_err_t esp_secure_cert_calc_public_key(const uint8_t *priv_key_buf, size_t pr
     }
     int rc = esc_p256_public_from_private(priv_key_buf, pub_key_buf);
     if (rc != ESC_CRYPTO_OK) {
-        ESP_LOGE(TAG, "Public key from private key failed (%d)", rc);
+        ESC_LOGE(TAG, "Public key from private key failed (%d)", rc);
         return ESP_FAIL;
     }
     *pub_key_len = ESC_P256_PUB_LEN;

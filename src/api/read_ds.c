@@ -27,7 +27,7 @@
 #include "esc_api_internal.h"
 #include "esc_ds_layout.h"
 #include "esc_protected.h"
-#include "esp_log.h"
+#include "esc_log.h"
 #include "esp_secure_cert_read.h"
 #include "esp_secure_cert_tlv_config.h"
 
@@ -64,17 +64,17 @@ static esp_err_t read_context(const esc_view_t *view, uint8_t *efuse_key_id, uin
     esp_err_t err = esc_entry_value(view, ESP_SECURE_CERT_DS_CONTEXT_TLV, ESP_SECURE_CERT_SUBTYPE_0, &value, &len,
                                     NULL, NULL);
     if (err != ESP_OK) {
-        ESP_LOGE(TAG, "Cannot read the DS context entry (DS_CONTEXT, subtype 0): %s", esp_err_to_name(err));
+        ESC_LOGE(TAG, "Cannot read the DS context entry (DS_CONTEXT, subtype 0): %s", esp_err_to_name(err));
         return err;
     }
     esc_ds_result_t r = esc_ds_context_decode((const uint8_t *)value, len, efuse_key_id, rsa_bits);
     release_value(value);
     if (r == ESC_DS_ERR_LENGTH) {
-        ESP_LOGE(TAG, "DS context entry is %u bytes, expected %u", (unsigned)len, (unsigned)ESC_DS_CONTEXT_LEN);
+        ESC_LOGE(TAG, "DS context entry is %u bytes, expected %u", (unsigned)len, (unsigned)ESC_DS_CONTEXT_LEN);
         return ESP_ERR_INVALID_SIZE;
     }
     if (r != ESC_DS_OK) {
-        ESP_LOGE(TAG, "DS context entry holds an eFuse key id above %u or an RSA size other than 1024..4096 bits",
+        ESC_LOGE(TAG, "DS context entry holds an eFuse key id above %u or an RSA size other than 1024..4096 bits",
                  (unsigned)ESC_DS_EFUSE_KEY_ID_MAX);
         return ESP_ERR_INVALID_ARG;
     }
@@ -85,18 +85,18 @@ static esp_err_t read_context(const esc_view_t *view, uint8_t *efuse_key_id, uin
 static esp_err_t check_ds_data(const uint8_t *data, uint32_t len, uint16_t ctx_bits)
 {
     if (len < ESC_DS_DATA_HEADER_LEN) {
-        ESP_LOGE(TAG, "DS data entry is %u bytes, too short for the rsa_length and IV", (unsigned)len);
+        ESC_LOGE(TAG, "DS data entry is %u bytes, too short for the rsa_length and IV", (unsigned)len);
         return ESP_ERR_INVALID_SIZE;
     }
     size_t c_len = len - ESC_DS_DATA_HEADER_LEN;
     if (c_len > ESP_DS_C_LEN) {
-        ESP_LOGE(TAG, "DS data ciphertext is %u bytes, more than this chip's %u", (unsigned)c_len,
+        ESC_LOGE(TAG, "DS data ciphertext is %u bytes, more than this chip's %u", (unsigned)c_len,
                  (unsigned)ESP_DS_C_LEN);
         return ESP_ERR_INVALID_SIZE;
     }
 #if !defined(ESP_SECURE_CERT_HOST)
     if (c_len != ESP_DS_C_LEN) {
-        ESP_LOGE(TAG, "DS data ciphertext is %u bytes but this chip's DS peripheral takes %u: it was generated "
+        ESC_LOGE(TAG, "DS data ciphertext is %u bytes but this chip's DS peripheral takes %u: it was generated "
                       "for another chip", (unsigned)c_len, (unsigned)ESP_DS_C_LEN);
         return ESP_ERR_INVALID_SIZE;
     }
@@ -104,15 +104,15 @@ static esp_err_t check_ds_data(const uint8_t *data, uint32_t len, uint16_t ctx_b
     esc_ds_data_view_t v;
     esc_ds_result_t r = esc_ds_data_parse(data, len, &v);
     if (r == ESC_DS_ERR_LENGTH) {
-        ESP_LOGE(TAG, "DS data ciphertext of %u bytes matches no chip (1200 or 1584 expected)", (unsigned)c_len);
+        ESC_LOGE(TAG, "DS data ciphertext of %u bytes matches no chip (1200 or 1584 expected)", (unsigned)c_len);
         return ESP_ERR_INVALID_SIZE;
     }
     if (r != ESC_DS_OK) {
-        ESP_LOGE(TAG, "DS data rsa_length field is not a supported RSA size for its ciphertext");
+        ESC_LOGE(TAG, "DS data rsa_length field is not a supported RSA size for its ciphertext");
         return ESP_ERR_INVALID_ARG;
     }
     if (v.rsa_bits != ctx_bits) {
-        ESP_LOGE(TAG, "DS data is for RSA-%u but the DS context says RSA-%u", v.rsa_bits, (unsigned)ctx_bits);
+        ESC_LOGE(TAG, "DS data is for RSA-%u but the DS context says RSA-%u", v.rsa_bits, (unsigned)ctx_bits);
         return ESP_ERR_INVALID_STATE;
     }
     return ESP_OK;
@@ -122,7 +122,7 @@ esp_ds_data_ctx_t *esp_secure_cert_get_ds_ctx(void)
 {
     esc_view_t view;
     if (esc_view_get(&view) != ESP_OK) {
-        ESP_LOGE(TAG, "esp_secure_cert partition not found or not readable");
+        ESC_LOGE(TAG, "esp_secure_cert partition not found or not readable");
         return NULL;
     }
     uint8_t efuse_key_id = 0;
@@ -136,7 +136,7 @@ esp_ds_data_ctx_t *esp_secure_cert_get_ds_ctx(void)
     esp_err_t err = esc_entry_value(&view, ESP_SECURE_CERT_DS_DATA_TLV, ESP_SECURE_CERT_SUBTYPE_0, &value, &len,
                                     NULL, NULL);
     if (err != ESP_OK) {
-        ESP_LOGE(TAG, "Cannot read the DS data entry (DS_DATA, subtype 0): %s", esp_err_to_name(err));
+        ESC_LOGE(TAG, "Cannot read the DS data entry (DS_DATA, subtype 0): %s", esp_err_to_name(err));
         return NULL;
     }
     const uint8_t *data = (const uint8_t *)value;
@@ -150,7 +150,7 @@ esp_ds_data_ctx_t *esp_secure_cert_get_ds_ctx(void)
     size_t alloc = in_place ? sizeof(esp_ds_data_ctx_t) : sizeof(ds_ctx_with_copy_t);
     esp_ds_data_ctx_t *ctx = calloc(1, alloc);
     if (ctx == NULL) {
-        ESP_LOGE(TAG, "Out of memory for the DS context");
+        ESC_LOGE(TAG, "Out of memory for the DS context");
         release_value(value);
         return NULL;
     }

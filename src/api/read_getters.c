@@ -8,7 +8,7 @@
 #include "esc_api_internal.h"
 #include "esc_protected.h"
 #include "esc_tlv.h"
-#include "esp_log.h"
+#include "esc_log.h"
 #include "esp_secure_cert_read.h"
 #include "esp_secure_cert_tlv_config.h"
 
@@ -75,7 +75,7 @@ static void warn_plaintext_key_once(void)
         return;
     }
     warned = 1;
-    ESP_LOGW(TAG, "The private key is stored in plaintext and flash encryption is off: anyone with the flash can "
+    ESC_LOGW(TAG, "The private key is stored in plaintext and flash encryption is off: anyone with the flash can "
                   "read it. Enable flash encryption, or store the key HMAC-encrypted, HMAC-derived, in the DS or "
                   "ECDSA peripheral.");
 }
@@ -110,7 +110,7 @@ esp_err_t esp_secure_cert_get_priv_key_type(esp_secure_cert_key_type_t *priv_key
     }
     esc_tlv_entry_t e;
     if (esc_tlv_find(view.base, view.size, ESP_SECURE_CERT_PRIV_KEY_TLV, 0, &e) != ESC_TLV_OK) {
-        ESP_LOGD(TAG, "Could not find a valid private key entry");
+        ESC_LOGD(TAG, "Could not find a valid private key entry");
         return ESP_FAIL;
     }
     /* Same precedence as the original: derivation, peripheral, encryption. */
@@ -138,7 +138,7 @@ esp_err_t esp_secure_cert_get_priv_key_efuse_id(uint8_t *efuse_block_id)
     esc_tlv_entry_t e;
     if (esc_tlv_find(view.base, view.size, ESP_SECURE_CERT_TLV_SEC_CFG, 0, &e) == ESC_TLV_OK) {
         if (e.length < 1) {
-            ESP_LOGE(TAG, "Security configuration entry is empty");
+            ESC_LOGE(TAG, "Security configuration entry is empty");
             return ESP_FAIL;
         }
         *efuse_block_id = view.base[e.data_offset];
@@ -150,7 +150,7 @@ esp_err_t esp_secure_cert_get_priv_key_efuse_id(uint8_t *efuse_block_id)
         *efuse_block_id = (uint8_t)(view.base[e.data_offset + 4] + ESC_EFUSE_BLK_KEY0);
         return ESP_OK;
     }
-    ESP_LOGD(TAG, "No security configuration entry: the key is not in an eFuse block");
+    ESC_LOGD(TAG, "No security configuration entry: the key is not in an eFuse block");
     return ESP_ERR_NOT_SUPPORTED;
 }
 

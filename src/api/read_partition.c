@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "esc_api_internal.h"
-#include "esp_log.h"
+#include "esc_log.h"
 #include "esp_secure_cert_tlv_read.h"
 
 static const char *TAG = "esp_secure_cert";
@@ -59,13 +59,13 @@ static esp_err_t map_current(void)
 {
     const esc_port_t *port = esc_current_port();
     if (port == NULL || port->flash_read == NULL || port->partition_size == 0) {
-        ESP_LOGE(TAG, "esp_secure_cert partition not found");
+        ESC_LOGE(TAG, "esp_secure_cert partition not found");
         return ESP_FAIL;
     }
     const void *addr = NULL;
     if (port->flash_mmap != NULL) {
         if (port->flash_mmap(port, &addr) != ESP_OK || addr == NULL) {
-            ESP_LOGE(TAG, "Failed to map the esp_secure_cert partition");
+            ESC_LOGE(TAG, "Failed to map the esp_secure_cert partition");
             return ESP_FAIL;
         }
     } else {
@@ -144,7 +144,7 @@ esp_err_t esp_secure_cert_map_partition(esp_secure_cert_partition_ctx_t **ctx)
 void esp_secure_cert_unmap_partition(void)
 {
     if (esp_secure_cert_partition_ctx.handle == 0) {
-        ESP_LOGW(TAG, "esp_secure_cert partition is not mapped");
+        ESC_LOGW(TAG, "esp_secure_cert partition is not mapped");
         return;
     }
     release_view();

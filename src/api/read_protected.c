@@ -12,7 +12,7 @@
 #include "esc_crypto.h"
 #include "esc_protected.h"
 #include "esc_tlv.h"
-#include "esp_log.h"
+#include "esc_log.h"
 
 static const char *TAG = "esp_secure_cert";
 
@@ -85,13 +85,13 @@ esp_err_t esc_protected_decrypt(const esc_port_t *port, const uint8_t *data, uin
                                 uint32_t *out_len)
 {
     if (len < ESC_HMAC_TAG_LEN) {
-        ESP_LOGE(TAG, "Encrypted entry is shorter than its tag");
+        ESC_LOGE(TAG, "Encrypted entry is shorter than its tag");
         return ESP_ERR_INVALID_SIZE;
     }
     int blk;
     esp_err_t err = esc_protected_find_hmac_key(port, &blk);
     if (err != ESP_OK) {
-        ESP_LOGE(TAG, "No eFuse key with purpose HMAC_UP: cannot decrypt");
+        ESC_LOGE(TAG, "No eFuse key with purpose HMAC_UP: cannot decrypt");
         return err == ESP_ERR_NOT_SUPPORTED ? err : ESP_FAIL;
     }
     uint32_t plain_len = len - ESC_HMAC_TAG_LEN;
@@ -105,7 +105,7 @@ esp_err_t esc_protected_decrypt(const esc_port_t *port, const uint8_t *data, uin
     if (err == ESP_OK) {
         int rc = esc_aes256_gcm_decrypt(key, iv, sizeof(iv), data, plain_len, data + plain_len, plain);
         if (rc != ESC_CRYPTO_OK) {
-            ESP_LOGE(TAG, "Decryption failed: %s", rc == ESC_CRYPTO_ERR_AUTH ? "tag mismatch" : "crypto error");
+            ESC_LOGE(TAG, "Decryption failed: %s", rc == ESC_CRYPTO_ERR_AUTH ? "tag mismatch" : "crypto error");
             err = rc == ESC_CRYPTO_ERR_AUTH ? ESP_ERR_INVALID_MAC : ESP_FAIL;
         }
     }
@@ -145,17 +145,17 @@ esp_err_t esc_protected_derive(const esc_view_t *view, uint8_t subtype, char **o
 {
     esc_tlv_entry_t salt;
     if (esc_tlv_find(view->base, view->size, 5 /* HMAC_ECDSA_KEY_SALT */, subtype, &salt) != ESC_TLV_OK) {
-        ESP_LOGE(TAG, "No valid HMAC_ECDSA_KEY_SALT entry for subtype %u", subtype);
+        ESC_LOGE(TAG, "No valid HMAC_ECDSA_KEY_SALT entry for subtype %u", subtype);
         return ESP_FAIL;
     }
     if (salt.length == 0) {
-        ESP_LOGE(TAG, "HMAC_ECDSA_KEY_SALT entry is empty");
+        ESC_LOGE(TAG, "HMAC_ECDSA_KEY_SALT entry is empty");
         return ESP_FAIL;
     }
     int blk;
     esp_err_t err = esc_protected_find_hmac_key(view->port, &blk);
     if (err != ESP_OK) {
-        ESP_LOGE(TAG, "No eFuse key with purpose HMAC_UP: cannot derive the key");
+        ESC_LOGE(TAG, "No eFuse key with purpose HMAC_UP: cannot derive the key");
         return err == ESP_ERR_NOT_SUPPORTED ? err : ESP_FAIL;
     }
     uint8_t *der = esc_secret_alloc(ESC_P256_SEC1_DER_LEN);
@@ -166,7 +166,7 @@ esp_err_t esc_protected_derive(const esc_view_t *view, uint8_t subtype, char **o
     size_t der_len = 0;
     err = esc_protected_derive_scalar(view->port, blk, view->base + salt.data_offset, salt.length, scalar);
     if (err == ESP_OK && esc_p256_sec1_der(scalar, der, ESC_P256_SEC1_DER_LEN, &der_len) != ESC_CRYPTO_OK) {
-        ESP_LOGE(TAG, "Derived value is not a valid P-256 private key");
+        ESC_LOGE(TAG, "Derived value is not a valid P-256 private key");
         err = ESP_FAIL;
     }
     esc_zeroize(scalar, sizeof(scalar));

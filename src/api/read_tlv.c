@@ -10,7 +10,7 @@
 #include "esc_api_internal.h"
 #include "esc_protected.h"
 #include "esc_tlv.h"
-#include "esp_log.h"
+#include "esc_log.h"
 #include "esp_secure_cert_tlv_config.h"
 #include "esp_secure_cert_tlv_read.h"
 
@@ -30,9 +30,9 @@ esp_err_t esc_entry_value(const esc_view_t *view, uint8_t type, uint8_t subtype,
     esc_tlv_result_t r = esc_tlv_find(view->base, view->size, type, subtype, &e);
     if (r != ESC_TLV_OK) {
         if (r == ESC_TLV_ERR_CRC) {
-            ESP_LOGE(TAG, "TLV type %u subtype %u fails its CRC check", type, subtype);
+            ESC_LOGE(TAG, "TLV type %u subtype %u fails its CRC check", type, subtype);
         } else if (r == ESC_TLV_ERR_TRUNCATED) {
-            ESP_LOGE(TAG, "TLV list runs past the end of the partition");
+            ESC_LOGE(TAG, "TLV list runs past the end of the partition");
         }
         return lookup_error(r);
     }
@@ -137,7 +137,7 @@ esp_err_t esp_secure_cert_iterate_to_next_tlv(esp_secure_cert_tlv_iterator_t *tl
     if (tlv_iterator->iterator != NULL) {
         esc_tlv_entry_t cur;
         if (iterator_entry(&view, tlv_iterator, &cur) != ESP_OK) {
-            ESP_LOGE(TAG, "Invalid iterator value provided");
+            ESC_LOGE(TAG, "Invalid iterator value provided");
             return ESP_FAIL;
         }
         next = (size_t)cur.offset + cur.total_len;
@@ -189,9 +189,9 @@ void esp_secure_cert_list_tlv_entries(void)
             continue;
         }
         count++;
-        ESP_LOGI(TAG, "TLV Entry No: %u", count);
-        ESP_LOGI(TAG, "Type: %d, Subtype: %d, Data length: %" PRIu32, (int)info.type, (int)info.subtype, info.length);
-        ESP_LOGI(TAG, "Flags: %X", (unsigned)info.flags);
+        ESC_LOGI(TAG, "TLV Entry No: %u", count);
+        ESC_LOGI(TAG, "Type: %d, Subtype: %d, Data length: %" PRIu32, (int)info.type, (int)info.subtype, info.length);
+        ESC_LOGI(TAG, "Flags: %X", (unsigned)info.flags);
         esp_secure_cert_free_tlv_info(&info);
     }
 }

@@ -8,6 +8,7 @@
  * signature by any other key, however valid, proves nothing: whoever can
  * rewrite the partition can also re-sign it with a key of their own.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "esc_api_internal.h"
@@ -15,7 +16,7 @@
 #include "esc_sig_verify.h"
 #include "esc_tlv.h"
 #include "esc_verify.h"
-#include "esp_log.h"
+#include "esc_log.h"
 #include "esp_secure_cert_signature_verify.h"
 #include "esp_secure_cert_tlv_config.h"
 
@@ -203,7 +204,10 @@ static esc_sig_result_t from_crypto(int rc)
     }
 }
 
-static esc_sig_result_t check_rsa(const sig_entry_t *e, range_digests_t *d)
+/* Kept out of esc_sig_verify_image's frame (noinline), and the 3072-bit
+ * operands, reversed to big-endian for PSA, on the heap: with the RSA
+ * verifier's own frame below, the stack stays far from a small task's. */
+static __attribute__((noinline)) esc_sig_result_t check_rsa(const sig_entry_t *e, range_digests_t *d)
 {
     const uint8_t *blk = e->data + ESC_SIG_HEADER_LEN;
     const uint8_t *digest = range_digest(d, ESC_HASH_SHA256);
@@ -215,18 +219,24 @@ static esc_sig_result_t check_rsa(const sig_entry_t *e, range_digests_t *d)
     if (memcmp(blk + 4, digest, ESC_SHA256_LEN) != 0) {
         return ESC_SIG_ERR_BAD_SIGNATURE;
     }
-    uint8_t n_be[RSA3072_BYTES];
-    uint8_t sig_be[RSA3072_BYTES];
+    uint8_t *n_be = malloc(2 * RSA3072_BYTES);
+    if (n_be == NULL) {
+        return ESC_SIG_ERR_BACKEND;
+    }
+    uint8_t *sig_be = n_be + RSA3072_BYTES;
     reverse_copy(n_be, blk + ESC_SBV2_RSA_KEY_OFFSET, RSA3072_BYTES);
     uint32_t exp = esc_le32(blk + ESC_SBV2_RSA_KEY_OFFSET + RSA3072_BYTES);
     reverse_copy(sig_be, blk + ESC_SBV2_RSA_SIG_OFFSET, RSA3072_BYTES);
-    if (n_be[0] < 0x80) { /* not a 3072-bit modulus */
-        return ESC_SIG_ERR_MALFORMED;
+    esc_sig_result_t r = ESC_SIG_ERR_MALFORMED; /* not a 3072-bit modulus */
+    if (n_be[0] >= 0x80) {
+        r = from_crypto(esc_rsa_pss_sha256_verify_digest(n_be, RSA3072_BYTES, exp, digest, sig_be, RSA3072_BYTES));
     }
-    return from_crypto(esc_rsa_pss_sha256_verify_digest(n_be, RSA3072_BYTES, exp, digest, sig_be, RSA3072_BYTES));
+    free(n_be);
+    return r;
 }
 
-static esc_sig_result_t check_ecdsa(const sig_entry_t *e, range_digests_t *d)
+/* noinline: its operand copies stay out of esc_sig_verify_image's frame. */
+static __attribute__((noinline)) esc_sig_result_t check_ecdsa(const sig_entry_t *e, range_digests_t *d)
 {
     const size_t nb = e->coord_len;
     const esc_hash_alg_t h = e->alg == ESC_SIG_ALG_ECDSA384 ? ESC_HASH_SHA384 : ESC_HASH_SHA256;
@@ -253,14 +263,27 @@ static bool digest_trusted(const uint8_t digest[ESC_SIG_KEY_DIGEST_LEN],
     return found;
 }
 
-/* The last run of adjacent SIGNATURE_BLOCK entries, and whether only
- * INTEGRITY entries come after it. */
+/* The last run of adjacent SIGNATURE_BLOCK entries, parsed as they are met,
+ * and whether only INTEGRITY entries come after it. */
 typedef struct {
-    esc_tlv_entry_t entries[ESC_SIG_MAX_BLOCKS];
+    sig_entry_t entries[ESC_SIG_MAX_BLOCKS];
     size_t count;
+    size_t start;   /* offset of the run's first entry: the signed length */
     bool too_many;
+    bool malformed; /* an entry of the run fails its TLV or layout checks */
     bool tail_clean;
 } sig_run_t;
+
+/* Every entry of the run must be well-formed and describe exactly the range
+ * the run follows, before any of them is trusted. */
+static bool entry_ok(const uint8_t *img, const esc_tlv_entry_t *t, size_t signed_len, sig_entry_t *out)
+{
+    const uint8_t *pad = img + t->data_offset + t->length;
+    return t->crc_ok && t->flags == 0 && all_zero(t->reserved, sizeof(t->reserved)) &&
+           all_zero(pad, esc_tlv_padding(t->length)) &&
+           parse_entry(img + t->data_offset, t->length, out) == ESC_SIG_OK && out->offset_field == 0 &&
+           out->length_field == signed_len;
+}
 
 static esc_sig_result_t find_last_run(const uint8_t *img, size_t size, sig_run_t *run)
 {
@@ -281,12 +304,14 @@ static esc_sig_result_t find_last_run(const uint8_t *img, size_t size, sig_run_t
             if (!in_run) {
                 /* A later run supersedes an earlier one, which it covers. */
                 run->count = 0;
+                run->start = e.offset;
                 run->too_many = false;
+                run->malformed = false;
                 run->tail_clean = true;
                 in_run = true;
             }
             if (run->count < ESC_SIG_MAX_BLOCKS) {
-                run->entries[run->count++] = e;
+                run->malformed |= !entry_ok(img, &e, run->start, &run->entries[run->count++]);
             } else {
                 run->too_many = true;
             }
@@ -315,30 +340,19 @@ esc_sig_result_t esc_sig_verify_image(const uint8_t *img, size_t size, const uin
         return r;
     }
     rep->nblocks = run.count;
-    rep->signed_len = run.entries[0].offset;
+    rep->signed_len = run.start;
     if (run.too_many) {
         return ESC_SIG_ERR_MALFORMED;
     }
     if (!run.tail_clean) {
         return ESC_SIG_ERR_UNCOVERED;
     }
-    if (rep->signed_len == 0) {
-        return ESC_SIG_ERR_MALFORMED; /* a signature over nothing */
-    }
-
-    /* Every entry must be well-formed and describe exactly the range it
-     * follows, before any of them is trusted. */
-    sig_entry_t parsed[ESC_SIG_MAX_BLOCKS];
+    const sig_entry_t *parsed = run.entries;
     for (size_t i = 0; i < run.count; i++) {
-        const esc_tlv_entry_t *t = &run.entries[i];
-        const uint8_t *pad = img + t->data_offset + t->length;
-        if (!t->crc_ok || t->flags != 0 || !all_zero(t->reserved, sizeof(t->reserved)) ||
-            !all_zero(pad, esc_tlv_padding(t->length)) ||
-            parse_entry(img + t->data_offset, t->length, &parsed[i]) != ESC_SIG_OK ||
-            parsed[i].offset_field != 0 || parsed[i].length_field != rep->signed_len) {
-            return ESC_SIG_ERR_MALFORMED;
-        }
         rep->algorithm[i] = parsed[i].alg;
+    }
+    if (rep->signed_len == 0 || run.malformed) {
+        return ESC_SIG_ERR_MALFORMED; /* a signature over nothing, or a bad entry */
     }
 
     range_digests_t digests;
@@ -406,7 +420,7 @@ esp_err_t esp_secure_cert_verify_partition_signature(esp_sign_verify_ctx_t *ctx)
     (void)ctx; /* no options yet; NULL is fine */
     esc_view_t view;
     if (esc_view_get(&view) != ESP_OK) {
-        ESP_LOGE(TAG, "Failed to map the esp_secure_cert partition");
+        ESC_LOGE(TAG, "Failed to map the esp_secure_cert partition");
         return ESP_FAIL;
     }
     uint8_t trusted[SBV2_TRUSTED_MAX][ESC_SIG_KEY_DIGEST_LEN];
@@ -415,13 +429,13 @@ esp_err_t esp_secure_cert_verify_partition_signature(esp_sign_verify_ctx_t *ctx)
     esc_sig_result_t r = esc_sig_verify_image(view.base, view.size, (const uint8_t (*)[ESC_SIG_KEY_DIGEST_LEN])trusted,
                                               ntrusted, false, &rep);
     if (r == ESC_SIG_OK) {
-        ESP_LOGI(TAG, "Partition signature verified (%u bytes signed)", (unsigned)rep.signed_len);
+        ESC_LOGI(TAG, "Partition signature verified (%u bytes signed)", (unsigned)rep.signed_len);
         return ESP_OK;
     }
     if (r == ESC_SIG_ERR_UNTRUSTED && ntrusted == 0) {
-        ESP_LOGE(TAG, "No trusted secure boot key digest is available; cannot verify the partition signature");
+        ESC_LOGE(TAG, "No trusted secure boot key digest is available; cannot verify the partition signature");
     } else {
-        ESP_LOGE(TAG, "Partition signature check failed: %s", esc_sig_result_str(r));
+        ESC_LOGE(TAG, "Partition signature check failed: %s", esc_sig_result_str(r));
     }
     return ESP_FAIL;
 }

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "esc_api_internal.h"
-#include "esp_log.h"
+#include "esc_log.h"
 #include "write_internal.h"
 
 static const char *TAG = "esp_secure_cert_write";
@@ -18,7 +18,7 @@ static const esc_port_t *writable_port(void)
 {
     const esc_port_t *port = esc_current_port();
     if (port == NULL || port->partition_size == 0) {
-        ESP_LOGE(TAG, "esp_secure_cert partition not found");
+        ESC_LOGE(TAG, "esp_secure_cert partition not found");
         return NULL;
     }
     return port;
@@ -27,7 +27,7 @@ static const esc_port_t *writable_port(void)
 static esp_err_t lock(const esc_port_t *port)
 {
     if (port->write_try_lock != NULL && !port->write_try_lock(port)) {
-        ESP_LOGE(TAG, "another write to the esp_secure_cert partition is in progress");
+        ESC_LOGE(TAG, "another write to the esp_secure_cert partition is in progress");
         return ESP_ERR_SECURE_CERT_WRITE_IN_PROGRESS;
     }
     return ESP_OK;
@@ -87,7 +87,7 @@ esp_err_t esp_secure_cert_append_tlv_batch(esp_secure_cert_tlv_info_t *tlv_entri
                                            const esp_secure_cert_write_config_t *write_config)
 {
     if (tlv_entries == NULL || num_entries == 0) {
-        ESP_LOGE(TAG, "batch is empty");
+        ESC_LOGE(TAG, "batch is empty");
         return ESP_ERR_INVALID_ARG;
     }
     esc_write_item_t stack_items[STACK_ITEMS];
@@ -106,7 +106,7 @@ esp_err_t esp_secure_cert_append_tlv_batch(esp_secure_cert_tlv_info_t *tlv_entri
     for (size_t i = 0; i < num_entries && err == ESP_OK; i++) {
         err = esc_write_item_from_info(&tlv_entries[i], &items[i]);
         if (err != ESP_OK) {
-            ESP_LOGE(TAG, "batch entry %zu is invalid", i);
+            ESC_LOGE(TAG, "batch entry %zu is invalid", i);
         }
     }
     if (err == ESP_OK) {

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "esc_tlv.h"
-#include "esp_log.h"
+#include "esc_log.h"
 #include "write_internal.h"
 
 static const char *TAG = "esp_secure_cert_write";
@@ -15,7 +15,7 @@ esp_err_t esc_buffer_append(uint8_t *buf, size_t size, size_t *bytes_written, co
                             size_t n)
 {
     if (buf == NULL || size == 0) {
-        ESP_LOGE(TAG, "buffer mode needs a buffer and its size");
+        ESC_LOGE(TAG, "buffer mode needs a buffer and its size");
         return ESP_ERR_SECURE_CERT_BUFFER_CONFIG_INVALID;
     }
     esc_write_scan_t scan;
@@ -26,24 +26,24 @@ esp_err_t esc_buffer_append(uint8_t *buf, size_t size, size_t *bytes_written, co
          * entry or after garbage would make an image no reader can walk. */
         off = *bytes_written;
         if (off > size || off % ESC_TLV_ALIGN != 0) {
-            ESP_LOGE(TAG, "bytes_written %zu is not a 16-byte boundary inside the %zu-byte buffer", off, size);
+            ESC_LOGE(TAG, "bytes_written %zu is not a 16-byte boundary inside the %zu-byte buffer", off, size);
             return ESP_ERR_SECURE_CERT_WRITE_OFFSET_INVALID;
         }
         esc_write_scan(buf, off, &scan);
         if (scan.end != off) {
-            ESP_LOGE(TAG, "bytes_written %zu is not where the entries in the buffer end (%u)", off,
+            ESC_LOGE(TAG, "bytes_written %zu is not where the entries in the buffer end (%u)", off,
                      (unsigned)scan.end);
             return ESP_ERR_SECURE_CERT_WRITE_OFFSET_INVALID;
         }
     }
     esp_err_t err = esc_write_check_absent(buf, off, items, n);
     if (err != ESP_OK) {
-        ESP_LOGE(TAG, "an entry with the same type and subtype is already in the buffer");
+        ESC_LOGE(TAG, "an entry with the same type and subtype is already in the buffer");
         return err;
     }
     size_t need = esc_write_image_size(items, n);
     if (need > size - off) {
-        ESP_LOGE(TAG, "buffer too small: %zu bytes free, %zu needed", size - off, need);
+        ESC_LOGE(TAG, "buffer too small: %zu bytes free, %zu needed", size - off, need);
         return ESP_ERR_SECURE_CERT_BUFFER_OVERFLOW;
     }
     err = esc_write_encode(items, n, buf + off, size - off);

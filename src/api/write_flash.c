@@ -16,7 +16,7 @@
 
 #include "esc_crypto.h"
 #include "esc_tlv.h"
-#include "esp_log.h"
+#include "esc_log.h"
 #include "write_internal.h"
 #include "write_tail.h"
 
@@ -38,7 +38,7 @@ static bool byte_programmable(const esc_port_t *port)
 static esp_err_t read_flash(const esc_port_t *port, uint32_t off, void *dst, size_t len)
 {
     if (port->flash_read(port, off, dst, len) != ESP_OK) {
-        ESP_LOGE(TAG, "flash read of %zu bytes at 0x%x failed", len, (unsigned)off);
+        ESC_LOGE(TAG, "flash read of %zu bytes at 0x%x failed", len, (unsigned)off);
         return ESP_ERR_SECURE_CERT_FLASH_READ_FAILED;
     }
     return ESP_OK;
@@ -51,7 +51,7 @@ static esp_err_t program(const esc_port_t *port, uint32_t off, const uint8_t *da
         return ESP_OK;
     }
     if (port->flash_program(port, off, data, len) != ESP_OK) {
-        ESP_LOGE(TAG, "flash program of %zu bytes at 0x%x failed", len, (unsigned)off);
+        ESC_LOGE(TAG, "flash program of %zu bytes at 0x%x failed", len, (unsigned)off);
         return ESP_ERR_SECURE_CERT_FLASH_WRITE_FAILED;
     }
     uint8_t chunk[64];
@@ -62,7 +62,7 @@ static esp_err_t program(const esc_port_t *port, uint32_t off, const uint8_t *da
             return err;
         }
         if (memcmp(chunk, data + done, k) != 0) {
-            ESP_LOGE(TAG, "flash at 0x%x does not hold what was programmed", (unsigned)(off + done));
+            ESC_LOGE(TAG, "flash at 0x%x does not hold what was programmed", (unsigned)(off + done));
             return ESP_ERR_SECURE_CERT_FLASH_WRITE_FAILED;
         }
         done += k;
@@ -126,7 +126,7 @@ static esp_err_t read_partition(const esc_port_t *port, uint8_t *img)
 /* Finish a header whose last steps were cut (byte-programmable flash). */
 static esp_err_t roll_forward(const esc_port_t *port, const esc_tail_plan_t *plan)
 {
-    ESP_LOGW(TAG, "completing the entry a power cut interrupted at 0x%x", (unsigned)plan->end);
+    ESC_LOGW(TAG, "completing the entry a power cut interrupted at 0x%x", (unsigned)plan->end);
     esp_err_t err = program(port, plan->end + 8, plan->header + 8, 4);
     if (err == ESP_OK) {
         err = program(port, plan->end, plan->header, 4);
@@ -137,7 +137,7 @@ static esp_err_t roll_forward(const esc_port_t *port, const esc_tail_plan_t *pla
 static esp_err_t write_filler(const esc_port_t *port, const esc_tail_plan_t *plan, uint8_t *img)
 {
     uint32_t x = plan->end, y = plan->filler_end;
-    ESP_LOGW(TAG, "covering 0x%x..0x%x left by a power cut with a filler entry", (unsigned)x, (unsigned)y);
+    ESC_LOGW(TAG, "covering 0x%x..0x%x left by a power cut with a filler entry", (unsigned)x, (unsigned)y);
     uint8_t hdr[12];
     esc_tail_filler_header(x, y, hdr);
     esp_err_t err;
@@ -189,7 +189,7 @@ static esp_err_t write_filler(const esc_port_t *port, const esc_tail_plan_t *pla
 static esp_err_t erase_range(const esc_port_t *port, uint32_t from, uint32_t to)
 {
     if (port->flash_erase(port, from, to - from) != ESP_OK) {
-        ESP_LOGE(TAG, "erase of 0x%x..0x%x failed", (unsigned)from, (unsigned)to);
+        ESC_LOGE(TAG, "erase of 0x%x..0x%x failed", (unsigned)from, (unsigned)to);
         return ESP_ERR_SECURE_CERT_ERASE_FAILED;
     }
     return ESP_OK;
@@ -213,7 +213,7 @@ static esp_err_t rebuild_sector(const esc_port_t *port, const esc_tail_plan_t *p
     uint32_t x = plan->end;
     uint32_t s = x - x % port->erase_size;
     uint32_t to = sector_up(port, plan->dirty_end);
-    ESP_LOGW(TAG, "auto_erase: erasing 0x%x..0x%x and re-programming the %u bytes of entries it held",
+    ESC_LOGW(TAG, "auto_erase: erasing 0x%x..0x%x and re-programming the %u bytes of entries it held",
              (unsigned)s, (unsigned)to, (unsigned)(x - s));
     uint8_t *keep = malloc(x - s);
     if (keep == NULL) {
@@ -270,7 +270,7 @@ static esp_err_t repair_tail(const esc_port_t *port, const esc_flash_opts_t *opt
         case ESC_TAIL_STUCK:
             if (plan->end % port->erase_size == 0) {
                 /* Nothing committed shares these sectors: erasing is harmless. */
-                ESP_LOGW(TAG, "erasing 0x%x..0x%x: a power cut left it unusable and it holds no entry",
+                ESC_LOGW(TAG, "erasing 0x%x..0x%x: a power cut left it unusable and it holds no entry",
                          (unsigned)plan->end, (unsigned)sector_up(port, plan->dirty_end));
                 err = erase_range(port, plan->end, sector_up(port, plan->dirty_end));
                 rep->sectors_erased++;
@@ -278,7 +278,7 @@ static esp_err_t repair_tail(const esc_port_t *port, const esc_flash_opts_t *opt
                 err = rebuild_sector(port, plan, img);
                 rep->sectors_rebuilt++;
             } else {
-                ESP_LOGE(TAG, "the flash after the last entry (0x%x) cannot be reused without erasing a sector "
+                ESC_LOGE(TAG, "the flash after the last entry (0x%x) cannot be reused without erasing a sector "
                               "that holds entries; retry with auto_erase", (unsigned)plan->end);
                 return ESP_ERR_SECURE_CERT_FLASH_NOT_ERASED;
             }
@@ -292,7 +292,7 @@ static esp_err_t repair_tail(const esc_port_t *port, const esc_flash_opts_t *opt
         }
         esc_tail_plan(img, port->partition_size, port->prog_align, plan);
     }
-    ESP_LOGE(TAG, "the flash after the last entry does not keep what is programmed");
+    ESC_LOGE(TAG, "the flash after the last entry does not keep what is programmed");
     return ESP_ERR_SECURE_CERT_FLASH_WRITE_FAILED;
 }
 
@@ -314,13 +314,13 @@ esp_err_t esc_flash_append(const esc_port_t *port, const esc_write_item_t *items
         return ESP_ERR_INVALID_ARG;
     }
     if (!port_usable(port)) {
-        ESP_LOGE(TAG, "the partition's geometry or flash callbacks are not usable for writing");
+        ESC_LOGE(TAG, "the partition's geometry or flash callbacks are not usable for writing");
         return ESP_ERR_SECURE_CERT_PARTITION_ACCESS_FAILED;
     }
     uint32_t size = port->partition_size;
     size_t len = esc_write_image_size(items, n);
     if (len > size) {
-        ESP_LOGE(TAG, "%zu bytes of entries cannot fit in the %u-byte partition", len, (unsigned)size);
+        ESC_LOGE(TAG, "%zu bytes of entries cannot fit in the %u-byte partition", len, (unsigned)size);
         return ESP_ERR_INVALID_SIZE;
     }
     uint8_t *img = malloc(size);
@@ -355,7 +355,7 @@ esp_err_t esc_flash_append(const esc_port_t *port, const esc_write_item_t *items
     if (err == ESP_OK) {
         err = esc_write_check_absent(img, size, items, n);
         if (err != ESP_OK) {
-            ESP_LOGE(TAG, "an entry with the same type and subtype is already in the partition");
+            ESC_LOGE(TAG, "an entry with the same type and subtype is already in the partition");
         }
     }
     if (err == ESP_OK) {
@@ -363,7 +363,7 @@ esp_err_t esc_flash_append(const esc_port_t *port, const esc_write_item_t *items
          * the repair. */
         uint32_t at = plan.kind == ESC_TAIL_FILLER ? plan.filler_end : plan.end;
         if (len > size - at) {
-            ESP_LOGE(TAG, "partition full: %zu bytes of entries, %u bytes free", len, (unsigned)(size - at));
+            ESC_LOGE(TAG, "partition full: %zu bytes of entries, %u bytes free", len, (unsigned)(size - at));
             err = ESP_ERR_INVALID_SIZE;
         }
     }
@@ -371,14 +371,14 @@ esp_err_t esc_flash_append(const esc_port_t *port, const esc_write_item_t *items
         err = repair_tail(port, opts, img, &plan, rep);
     }
     if (err == ESP_OK && len > size - plan.end) {
-        ESP_LOGE(TAG, "partition full: %zu bytes of entries, %u bytes free", len, (unsigned)(size - plan.end));
+        ESC_LOGE(TAG, "partition full: %zu bytes of entries, %u bytes free", len, (unsigned)(size - plan.end));
         err = ESP_ERR_INVALID_SIZE;
     }
     if (err == ESP_OK && opts->check_erase) {
         bool erased = false;
         err = esc_flash_is_erased(port, plan.end, len, &erased);
         if (err == ESP_OK && !erased) {
-            ESP_LOGE(TAG, "flash at 0x%x is not erased", (unsigned)plan.end);
+            ESC_LOGE(TAG, "flash at 0x%x is not erased", (unsigned)plan.end);
             err = ESP_ERR_SECURE_CERT_FLASH_NOT_ERASED;
         }
     }

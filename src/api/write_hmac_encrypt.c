@@ -1,0 +1,166 @@
+/*
+ * esp_secure_cert_append_tlv_with_hmac_encryption: an entry stored as
+ * AES-256-GCM ciphertext || tag under the key and IV that the eFuse HMAC_UP
+ * key yields (esc_protected_gcm_key_iv, shared with the reader so both sides
+ * cannot drift apart), with ESC_TLV_FLAG_HMAC_ENCRYPTION set.
+ *
+ * The IV is a function of the eFuse key alone, exactly as in the original
+ * component: the same plaintext under the same key always gives the same
+ * bytes. That makes the output reproducible (vector v28), but it also means
+ * every entry encrypted on one chip shares one (key, IV) pair, so GCM's
+ * keystream repeats across them. We keep it because readers in the field
+ * compute the IV the same way (it is not stored); docs/hmac-write.md shows
+ * the consequence and we warn when it happens.
+ *
+ * The stored entry goes through esc_write_items(), the same path as a plain
+ * append: flash and buffer mode, duplicate check, power-loss safety.
+ */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "esc_api_internal.h"
+#include "esc_crypto.h"
+#include "esc_log.h"
+#include "esc_protected.h"
+#include "esc_tlv.h"
+#include "write_hmac_internal.h"
+#include "write_internal.h"
+
+#if defined(ESP_SECURE_CERT_HOST) || SOC_HMAC_SUPPORTED
+
+static const char *TAG = "esp_secure_cert_write";
+
+esp_err_t esc_write_hmac_key_block(const esc_port_t *port, int *key_block)
+{
+    if (port == NULL) {
+        ESC_LOGE(TAG, "esp_secure_cert partition not found: no access to the eFuse HMAC key");
+        return ESP_ERR_SECURE_CERT_PARTITION_NOT_FOUND;
+    }
+    esp_err_t err = esc_protected_find_hmac_key(port, key_block);
+    if (err == ESP_ERR_NOT_SUPPORTED) {
+        ESC_LOGE(TAG, "this chip has no HMAC peripheral or eFuse key purposes");
+        return ESP_ERR_NOT_SUPPORTED;
+    }
+    if (err != ESP_OK) {
+        ESC_LOGE(TAG, "no eFuse key block with purpose HMAC_UP");
+        return ESP_ERR_SECURE_CERT_HMAC_KEY_NOT_FOUND;
+    }
+    return ESP_OK;
+}
+
+/* ciphertext || tag of `item`'s data into a new heap buffer of length + 16. */
+static esp_err_t encrypt_item(const esc_port_t *port, int key_block, const esc_write_item_t *item, uint8_t **out)
+{
+    size_t out_len = (size_t)item->length + ESC_HMAC_TAG_LEN;
+    uint8_t *buf = malloc(out_len);
+    if (buf == NULL) {
+        return ESP_ERR_SECURE_CERT_WRITE_NO_MEMORY;
+    }
+    uint8_t key[ESC_HMAC_AES_KEY_LEN];
+    uint8_t iv[ESC_HMAC_IV_LEN];
+    esp_err_t err = esc_protected_gcm_key_iv(port, key_block, key, iv);
+    if (err != ESP_OK) {
+        /* The original derives the IV first, so an HMAC peripheral failure
+         * surfaces there. */
+        ESC_LOGE(TAG, "HMAC peripheral failed while deriving the AES key and IV: %s", esp_err_to_name(err));
+        err = ESP_ERR_SECURE_CERT_HMAC_IV_GENERATION_FAILED;
+    } else {
+        int rc = esc_aes256_gcm_encrypt(key, iv, sizeof(iv), item->data, item->length, buf, buf + item->length);
+        if (rc != ESC_CRYPTO_OK) {
+            ESC_LOGE(TAG, "AES-GCM encryption failed (%d)", rc);
+            err = rc == ESC_CRYPTO_ERR_SPACE ? ESP_ERR_SECURE_CERT_WRITE_NO_MEMORY
+                                             : ESP_ERR_SECURE_CERT_HMAC_ENCRYPTION_FAILED;
+        }
+    }
+    esc_zeroize(key, sizeof(key));
+    esc_zeroize(iv, sizeof(iv));
+    if (err != ESP_OK) {
+        free(buf);
+        return err;
+    }
+    *out = buf;
+    return ESP_OK;
+}
+
+/* Whether the image already holds an HMAC-encrypted entry (for a warning). */
+static bool holds_encrypted_entry(const uint8_t *img, size_t size)
+{
+    esc_tlv_cursor_t cur;
+    esc_tlv_entry_t e;
+    esc_tlv_cursor_init(&cur);
+    while (esc_tlv_cursor_next(&cur, img, size, &e) == ESC_TLV_OK) {
+        if (e.crc_ok && e.type != ESC_TLV_TYPE_FILLER && esc_tlv_flag_is_hmac_encrypted(e.flags)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Every entry of a chip is encrypted with the same key and IV: a second one
+ * reveals the XOR of the two plaintexts to whoever reads the flash. */
+static void warn_on_keystream_reuse(const esp_secure_cert_write_config_t *cfg)
+{
+    bool again = false;
+    if (cfg->mode == ESP_SECURE_CERT_WRITE_MODE_BUFFER) {
+        again = cfg->buffer.buffer != NULL && holds_encrypted_entry(cfg->buffer.buffer, cfg->buffer.buffer_size);
+    } else {
+        esc_view_t view;
+        again = esc_view_get(&view) == ESP_OK && holds_encrypted_entry(view.base, view.size);
+    }
+    if (again) {
+        ESC_LOGW(TAG, "another HMAC-encrypted entry exists: same AES-GCM key and IV, so the flash reveals "
+                      "the XOR of both plaintexts");
+    }
+}
+
+esp_err_t esp_secure_cert_append_tlv_with_hmac_encryption(esp_secure_cert_tlv_info_t *tlv_info,
+                                                          const esp_secure_cert_write_config_t *write_config)
+{
+    esc_write_item_t item;
+    esp_err_t err = esc_write_item_from_info(tlv_info, &item);
+    if (err != ESP_OK) {
+        return err;
+    }
+    if ((size_t)item.length + ESC_HMAC_TAG_LEN > ESC_TLV_MAX_DATA_LEN) {
+        ESC_LOGE(TAG, "%u bytes plus the 16-byte tag do not fit the 16-bit entry length",
+                 (unsigned)item.length);
+        return ESP_ERR_SECURE_CERT_TLV_INVALID_LENGTH;
+    }
+    /* With 0x40 as well, the protection bits would read as neither scheme
+     * and the reader would hand out the ciphertext (the original wrote it). */
+    if ((item.flags & ESC_TLV_FLAG_HMAC_ECDSA_KEY_DERIVATION) != 0) {
+        ESC_LOGE(TAG, "flags 0x%02x: the HMAC-ECDSA derivation bit cannot be combined with encryption",
+                 item.flags);
+        return ESP_ERR_INVALID_ARG;
+    }
+    esp_secure_cert_write_config_t cfg;
+    err = esc_write_resolve_config(write_config, &cfg);
+    if (err != ESP_OK) {
+        return err;
+    }
+    const esc_port_t *port = esc_current_port();
+    int key_block = -1;
+    err = esc_write_hmac_key_block(port, &key_block);
+    if (err != ESP_OK) {
+        return err;
+    }
+    uint8_t *stored = NULL;
+    err = encrypt_item(port, key_block, &item, &stored);
+    if (err != ESP_OK) {
+        return err;
+    }
+    warn_on_keystream_reuse(&cfg);
+    esc_write_item_t enc = item;
+    enc.flags = (uint8_t)(item.flags | ESC_TLV_FLAG_HMAC_ENCRYPTION);
+    enc.length = (uint16_t)(item.length + ESC_HMAC_TAG_LEN);
+    enc.data = stored;
+    err = esc_write_items(&enc, 1, &cfg);
+    if (err != ESP_OK) {
+        ESC_LOGE(TAG, "writing the encrypted entry failed: %s", esp_err_to_name(err));
+    }
+    free(stored);
+    return err;
+}
+
+#endif /* ESP_SECURE_CERT_HOST || SOC_HMAC_SUPPORTED */
