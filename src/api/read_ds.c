@@ -56,63 +56,83 @@ static void release_value(char *value)
     }
 }
 
+/* The entry of `type` and subtype 0, as esc_entry_value gives it. */
+static esp_err_t read_entry(const esc_view_t *view, uint8_t type, char **value, uint32_t *len)
+{
+    esp_err_t err = esc_entry_value(view, type, ESP_SECURE_CERT_SUBTYPE_0, value, len, NULL, NULL);
+    if (err != ESP_OK) {
+        ESC_LOGE(TAG, "no readable %s entry (subtype 0): %s",
+                 type == ESP_SECURE_CERT_DS_DATA_TLV ? "DS_DATA" : "DS_CONTEXT", esp_err_to_name(err));
+    }
+    return err;
+}
+
 /* DS_CONTEXT of subtype 0: key id and RSA size. */
 static esp_err_t read_context(const esc_view_t *view, uint8_t *efuse_key_id, uint16_t *rsa_bits)
 {
     char *value = NULL;
     uint32_t len = 0;
-    esp_err_t err = esc_entry_value(view, ESP_SECURE_CERT_DS_CONTEXT_TLV, ESP_SECURE_CERT_SUBTYPE_0, &value, &len,
-                                    NULL, NULL);
+    esp_err_t err = read_entry(view, ESP_SECURE_CERT_DS_CONTEXT_TLV, &value, &len);
     if (err != ESP_OK) {
-        ESC_LOGE(TAG, "Cannot read the DS context entry (DS_CONTEXT, subtype 0): %s", esp_err_to_name(err));
         return err;
     }
     esc_ds_result_t r = esc_ds_context_decode((const uint8_t *)value, len, efuse_key_id, rsa_bits);
     release_value(value);
     if (r == ESC_DS_ERR_LENGTH) {
-        ESC_LOGE(TAG, "DS context entry is %u bytes, expected %u", (unsigned)len, (unsigned)ESC_DS_CONTEXT_LEN);
+        ESC_LOGE(TAG, "DS_CONTEXT entry is %u bytes, not %u", (unsigned)len, (unsigned)ESC_DS_CONTEXT_LEN);
         return ESP_ERR_INVALID_SIZE;
     }
     if (r != ESC_DS_OK) {
-        ESC_LOGE(TAG, "DS context entry holds an eFuse key id above %u or an RSA size other than 1024..4096 bits",
+        ESC_LOGE(TAG, "DS_CONTEXT: eFuse key id above %u or RSA size not 1024..4096 bits",
                  (unsigned)ESC_DS_EFUSE_KEY_ID_MAX);
         return ESP_ERR_INVALID_ARG;
     }
     return ESP_OK;
 }
 
+#if !defined(ESP_SECURE_CERT_HOST)
+/* On the device the ciphertext must be exactly this chip's, which is also a
+ * length the layout knows: esc_ds_data_parse can then only object to
+ * rsa_length. */
+_Static_assert(ESP_DS_C_LEN == ESC_DS_C_LEN(3072) || ESP_DS_C_LEN == ESC_DS_C_LEN(4096),
+               "ESP_DS_C_LEN is not a DS ciphertext length the layout knows");
+#endif
+
 /* Length checks of DS_DATA, done before anything is copied. */
 static esp_err_t check_ds_data(const uint8_t *data, uint32_t len, uint16_t ctx_bits)
 {
     if (len < ESC_DS_DATA_HEADER_LEN) {
-        ESC_LOGE(TAG, "DS data entry is %u bytes, too short for the rsa_length and IV", (unsigned)len);
+        ESC_LOGE(TAG, "DS_DATA entry of %u bytes lacks the rsa_length and IV", (unsigned)len);
         return ESP_ERR_INVALID_SIZE;
     }
     size_t c_len = len - ESC_DS_DATA_HEADER_LEN;
+#if defined(ESP_SECURE_CERT_HOST)
     if (c_len > ESP_DS_C_LEN) {
-        ESC_LOGE(TAG, "DS data ciphertext is %u bytes, more than this chip's %u", (unsigned)c_len,
+        ESC_LOGE(TAG, "DS_DATA ciphertext is %u bytes, more than this chip's %u", (unsigned)c_len,
                  (unsigned)ESP_DS_C_LEN);
         return ESP_ERR_INVALID_SIZE;
     }
-#if !defined(ESP_SECURE_CERT_HOST)
+#else
     if (c_len != ESP_DS_C_LEN) {
-        ESC_LOGE(TAG, "DS data ciphertext is %u bytes but this chip's DS peripheral takes %u: it was generated "
-                      "for another chip", (unsigned)c_len, (unsigned)ESP_DS_C_LEN);
+        ESC_LOGE(TAG, "DS_DATA is for another chip: %u-byte ciphertext, this chip takes %u", (unsigned)c_len,
+                 (unsigned)ESP_DS_C_LEN);
         return ESP_ERR_INVALID_SIZE;
     }
 #endif
     esc_ds_data_view_t v;
     esc_ds_result_t r = esc_ds_data_parse(data, len, &v);
+#if defined(ESP_SECURE_CERT_HOST)
     if (r == ESC_DS_ERR_LENGTH) {
-        ESC_LOGE(TAG, "DS data ciphertext of %u bytes matches no chip (1200 or 1584 expected)", (unsigned)c_len);
+        ESC_LOGE(TAG, "DS_DATA ciphertext of %u bytes matches no chip (1200 or 1584 expected)", (unsigned)c_len);
         return ESP_ERR_INVALID_SIZE;
     }
+#endif
     if (r != ESC_DS_OK) {
-        ESC_LOGE(TAG, "DS data rsa_length field is not a supported RSA size for its ciphertext");
+        ESC_LOGE(TAG, "DS_DATA rsa_length is not an RSA size its ciphertext supports");
         return ESP_ERR_INVALID_ARG;
     }
     if (v.rsa_bits != ctx_bits) {
-        ESC_LOGE(TAG, "DS data is for RSA-%u but the DS context says RSA-%u", v.rsa_bits, (unsigned)ctx_bits);
+        ESC_LOGE(TAG, "DS_DATA is RSA-%u but DS_CONTEXT says RSA-%u", v.rsa_bits, (unsigned)ctx_bits);
         return ESP_ERR_INVALID_STATE;
     }
     return ESP_OK;
@@ -121,22 +141,13 @@ static esp_err_t check_ds_data(const uint8_t *data, uint32_t len, uint16_t ctx_b
 esp_ds_data_ctx_t *esp_secure_cert_get_ds_ctx(void)
 {
     esc_view_t view;
-    if (esc_view_get(&view) != ESP_OK) {
-        ESC_LOGE(TAG, "esp_secure_cert partition not found or not readable");
-        return NULL;
-    }
     uint8_t efuse_key_id = 0;
     uint16_t rsa_bits = 0;
-    if (read_context(&view, &efuse_key_id, &rsa_bits) != ESP_OK) {
-        return NULL;
-    }
-
     char *value = NULL;
     uint32_t len = 0;
-    esp_err_t err = esc_entry_value(&view, ESP_SECURE_CERT_DS_DATA_TLV, ESP_SECURE_CERT_SUBTYPE_0, &value, &len,
-                                    NULL, NULL);
-    if (err != ESP_OK) {
-        ESC_LOGE(TAG, "Cannot read the DS data entry (DS_DATA, subtype 0): %s", esp_err_to_name(err));
+    /* esc_view_get says itself why the partition is not usable. */
+    if (esc_view_get(&view) != ESP_OK || read_context(&view, &efuse_key_id, &rsa_bits) != ESP_OK ||
+        read_entry(&view, ESP_SECURE_CERT_DS_DATA_TLV, &value, &len) != ESP_OK) {
         return NULL;
     }
     const uint8_t *data = (const uint8_t *)value;
@@ -150,7 +161,7 @@ esp_ds_data_ctx_t *esp_secure_cert_get_ds_ctx(void)
     size_t alloc = in_place ? sizeof(esp_ds_data_ctx_t) : sizeof(ds_ctx_with_copy_t);
     esp_ds_data_ctx_t *ctx = calloc(1, alloc);
     if (ctx == NULL) {
-        ESC_LOGE(TAG, "Out of memory for the DS context");
+        ESC_LOGE(TAG, "no memory for the DS context");
         release_value(value);
         return NULL;
     }

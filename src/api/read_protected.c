@@ -61,6 +61,17 @@ esp_err_t esc_protected_find_hmac_key(const esc_port_t *port, int *key_block)
     return ESP_ERR_NOT_FOUND;
 }
 
+/* The HMAC_UP key block for a reader; says why not if there is none. */
+static esp_err_t reader_key_block(const esc_port_t *port, const char *action, int *blk)
+{
+    esp_err_t err = esc_protected_find_hmac_key(port, blk);
+    if (err != ESP_OK) {
+        ESC_LOGE(TAG, "No eFuse key with purpose HMAC_UP: cannot %s", action);
+        return err == ESP_ERR_NOT_SUPPORTED ? err : ESP_FAIL;
+    }
+    return ESP_OK;
+}
+
 esp_err_t esc_protected_gcm_key_iv(const esc_port_t *port, int key_block, uint8_t key[32], uint8_t iv[16])
 {
     uint8_t msg[ESC_HMAC_MESSAGE_LEN];
@@ -89,10 +100,9 @@ esp_err_t esc_protected_decrypt(const esc_port_t *port, const uint8_t *data, uin
         return ESP_ERR_INVALID_SIZE;
     }
     int blk;
-    esp_err_t err = esc_protected_find_hmac_key(port, &blk);
+    esp_err_t err = reader_key_block(port, "decrypt", &blk);
     if (err != ESP_OK) {
-        ESC_LOGE(TAG, "No eFuse key with purpose HMAC_UP: cannot decrypt");
-        return err == ESP_ERR_NOT_SUPPORTED ? err : ESP_FAIL;
+        return err;
     }
     uint32_t plain_len = len - ESC_HMAC_TAG_LEN;
     /* One spare byte so a zero-length plaintext still gets a distinct buffer. */
@@ -153,10 +163,9 @@ esp_err_t esc_protected_derive(const esc_view_t *view, uint8_t subtype, char **o
         return ESP_FAIL;
     }
     int blk;
-    esp_err_t err = esc_protected_find_hmac_key(view->port, &blk);
+    esp_err_t err = reader_key_block(view->port, "derive the key", &blk);
     if (err != ESP_OK) {
-        ESC_LOGE(TAG, "No eFuse key with purpose HMAC_UP: cannot derive the key");
-        return err == ESP_ERR_NOT_SUPPORTED ? err : ESP_FAIL;
+        return err;
     }
     uint8_t *der = esc_secret_alloc(ESC_P256_SEC1_DER_LEN);
     if (der == NULL) {

@@ -38,7 +38,6 @@ esp_err_t esc_buffer_append(uint8_t *buf, size_t size, size_t *bytes_written, co
     }
     esp_err_t err = esc_write_check_absent(buf, off, items, n);
     if (err != ESP_OK) {
-        ESC_LOGE(TAG, "an entry with the same type and subtype is already in the buffer");
         return err;
     }
     size_t need = esc_write_image_size(items, n);

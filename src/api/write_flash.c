@@ -250,12 +250,17 @@ static esp_err_t rebuild_sector(const esc_port_t *port, const esc_tail_plan_t *p
     return err;
 }
 
-/* Make the space after the last entry usable; *plan ends CLEAN on success. */
-static esp_err_t repair_tail(const esc_port_t *port, const esc_flash_opts_t *opts, uint8_t *img,
+/* Make the space after the last entry usable; *plan (computed for img) ends
+ * CLEAN on success. With forward_only, only finish headers a cut left
+ * committed, and stop at the first plan of another kind. */
+static esp_err_t repair_tail(const esc_port_t *port, const esc_flash_opts_t *opts, bool forward_only, uint8_t *img,
                              esc_tail_plan_t *plan, esc_flash_report_t *rep)
 {
     for (int i = 0; i < MAX_REPAIRS; i++) {
         esp_err_t err = ESP_OK;
+        if (forward_only && plan->kind != ESC_TAIL_FORWARD) {
+            return ESP_OK;
+        }
         switch (plan->kind) {
         case ESC_TAIL_CLEAN:
             return ESP_OK;
@@ -278,8 +283,8 @@ static esp_err_t repair_tail(const esc_port_t *port, const esc_flash_opts_t *opt
                 err = rebuild_sector(port, plan, img);
                 rep->sectors_rebuilt++;
             } else {
-                ESC_LOGE(TAG, "the flash after the last entry (0x%x) cannot be reused without erasing a sector "
-                              "that holds entries; retry with auto_erase", (unsigned)plan->end);
+                ESC_LOGE(TAG, "flash after the last entry (0x%x) needs an erase of a sector holding entries; "
+                              "retry with auto_erase", (unsigned)plan->end);
                 return ESP_ERR_SECURE_CERT_FLASH_NOT_ERASED;
             }
             break;
@@ -292,7 +297,7 @@ static esp_err_t repair_tail(const esc_port_t *port, const esc_flash_opts_t *opt
         }
         esc_tail_plan(img, port->partition_size, port->prog_align, plan);
     }
-    ESC_LOGE(TAG, "the flash after the last entry does not keep what is programmed");
+    ESC_LOGE(TAG, "flash after the last entry does not keep what is programmed");
     return ESP_ERR_SECURE_CERT_FLASH_WRITE_FAILED;
 }
 
@@ -314,7 +319,7 @@ esp_err_t esc_flash_append(const esc_port_t *port, const esc_write_item_t *items
         return ESP_ERR_INVALID_ARG;
     }
     if (!port_usable(port)) {
-        ESC_LOGE(TAG, "the partition's geometry or flash callbacks are not usable for writing");
+        ESC_LOGE(TAG, "partition geometry or flash callbacks unfit for writing");
         return ESP_ERR_SECURE_CERT_PARTITION_ACCESS_FAILED;
     }
     uint32_t size = port->partition_size;
@@ -337,26 +342,12 @@ esp_err_t esc_flash_append(const esc_port_t *port, const esc_write_item_t *items
     }
     /* First finish what an interrupted append had committed to, so that the
      * duplicate check sees it. */
-    for (int i = 0; err == ESP_OK; i++) {
+    if (err == ESP_OK) {
         esc_tail_plan(img, size, port->prog_align, &plan);
-        if (plan.kind != ESC_TAIL_FORWARD) {
-            break;
-        }
-        if (i == MAX_REPAIRS) {
-            err = ESP_ERR_SECURE_CERT_FLASH_WRITE_FAILED;
-            break;
-        }
-        err = roll_forward(port, &plan);
-        rep->rolled_forward++;
-        if (err == ESP_OK) {
-            err = read_partition(port, img);
-        }
+        err = repair_tail(port, opts, true, img, &plan, rep);
     }
     if (err == ESP_OK) {
         err = esc_write_check_absent(img, size, items, n);
-        if (err != ESP_OK) {
-            ESC_LOGE(TAG, "an entry with the same type and subtype is already in the partition");
-        }
     }
     if (err == ESP_OK) {
         /* Refuse before changing anything if the entries will not fit after
@@ -368,7 +359,7 @@ esp_err_t esc_flash_append(const esc_port_t *port, const esc_write_item_t *items
         }
     }
     if (err == ESP_OK) {
-        err = repair_tail(port, opts, img, &plan, rep);
+        err = repair_tail(port, opts, false, img, &plan, rep);
     }
     if (err == ESP_OK && len > size - plan.end) {
         ESC_LOGE(TAG, "partition full: %zu bytes of entries, %u bytes free", len, (unsigned)(size - plan.end));

@@ -85,8 +85,9 @@ typedef struct {
 
 void esc_write_scan(const uint8_t *img, size_t size, esc_write_scan_t *out);
 
-/* ESP_ERR_SECURE_CERT_TLV_ALREADY_EXISTS if an accepted non-filler entry of
- * `img` (up to the scan's end) has the (type, subtype) of one of the items. */
+/* ESP_ERR_SECURE_CERT_TLV_ALREADY_EXISTS (and a message naming it) if an
+ * accepted non-filler entry of `img` (up to the scan's end) has the
+ * (type, subtype) of one of the items. */
 esp_err_t esc_write_check_absent(const uint8_t *img, size_t size, const esc_write_item_t *items, size_t n);
 
 /* ---- buffer mode (write_buffer.c) ---- */

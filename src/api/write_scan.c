@@ -5,8 +5,11 @@
  * that links to the next entry cannot be trusted either, so the list ends
  * there. This is what makes a half-written batch invisible (docs/power-loss.md).
  */
+#include "esc_log.h"
 #include "esc_tlv.h"
 #include "write_internal.h"
+
+static const char *TAG = "esp_secure_cert_write";
 
 /* Calls fn for each accepted entry; returns the offset after the last one. */
 static uint32_t walk(const uint8_t *img, size_t size, void (*fn)(const esc_tlv_entry_t *, void *), void *ctx)
@@ -41,25 +44,30 @@ void esc_write_scan(const uint8_t *img, size_t size, esc_write_scan_t *out)
 typedef struct {
     const esc_write_item_t *items;
     size_t n;
-    bool found;
+    const esc_write_item_t *found; /* the first item already stored */
 } absent_ctx_t;
 
 static void match_entry(const esc_tlv_entry_t *e, void *ctx)
 {
     absent_ctx_t *a = ctx;
-    if (e->type == ESC_WRITE_FILLER_TYPE) {
+    if (e->type == ESC_WRITE_FILLER_TYPE || a->found != NULL) {
         return;
     }
     for (size_t i = 0; i < a->n; i++) {
         if (a->items[i].type == e->type && a->items[i].subtype == e->subtype) {
-            a->found = true;
+            a->found = &a->items[i];
+            return;
         }
     }
 }
 
 esp_err_t esc_write_check_absent(const uint8_t *img, size_t size, const esc_write_item_t *items, size_t n)
 {
-    absent_ctx_t a = {.items = items, .n = n, .found = false};
+    absent_ctx_t a = {.items = items, .n = n, .found = NULL};
     (void)walk(img, size, match_entry, &a);
-    return a.found ? ESP_ERR_SECURE_CERT_TLV_ALREADY_EXISTS : ESP_OK;
+    if (a.found != NULL) {
+        ESC_LOGE(TAG, "an entry of type %u subtype %u is already written", a.found->type, a.found->subtype);
+        return ESP_ERR_SECURE_CERT_TLV_ALREADY_EXISTS;
+    }
+    return ESP_OK;
 }

@@ -28,7 +28,7 @@ done
 
 export PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig"
 # shellcheck disable=SC2046
-cc -std=c11 -Wall -Werror "$src/examples/host_app/main.c" $(pkg-config --cflags --libs esp-secure-cert) -o "$tmp/app"
+cc -std=c11 -Wall -Werror ${ESC_APP_CFLAGS:-} "$src/examples/host_app/main.c" $(pkg-config --cflags --libs esp-secure-cert) -o "$tmp/app"
 check "app builds with pkg-config" test -x "$tmp/app"
 
 out=$(ESP_SECURE_CERT_FLASH="$VEC/v01_pem_rsa2048_plain/outputs/esp_secure_cert.bin" ESP_SECURE_CERT_READONLY=1 \
