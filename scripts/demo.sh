@@ -24,7 +24,7 @@ step "what the device sees through the public API"
 
 step "generate an RSA DS partition for esp32c3 (eFuse key block 1)"
 "$cli" generate --ca-cert "$keys/test_ca.pem" --device-cert "$keys/test_dev_rsa2048.pem" \
-    --private-key "$keys/test_dev_rsa2048.key" --target-chip esp32c3 --configure-ds \
+    --private-key "$keys/test_dev_rsa2048.key" --target-chip esp32c3 --configure-ds --priv-key-algo RSA 2048 \
     --efuse-key-id 1 --efuse-key-file "$keys/test_hmac_key.bin" -o "$out/ds.bin"
 "$cli" list "$out/ds.bin"
 step "simulate it with the HMAC key burned in eFuse KEY1 (DS self-test signs through the emulated peripheral)"

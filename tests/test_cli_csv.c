@@ -165,6 +165,34 @@ static void test_cell_errors(void **state)
     expect_cell_error("2,0,x,file,rsa_ds,2048,6", "2:24", "efuse_id '6'");
 }
 
+/* Extensions: an empty hex value is a zero-length entry; a derived key row
+ * needs no value; other empty values stay an error. */
+static void test_empty_values(void **state)
+{
+    (void)state;
+    char *path = write_temp("tlv_type,tlv_subtype,data_value,data_type,priv_key_type,efuse_id\n"
+                            "ESP_SECURE_CERT_USER_DATA_2_TLV,3,,hex,,\n"
+                            "ESP_SECURE_CERT_PRIV_KEY_TLV,1,,file,hmac_derived_ecdsa,2\n"
+                            "ESP_SECURE_CERT_USER_DATA_1_TLV,0,x,string,HMAC_Encrypted,2\n");
+    gen_entries_t list = {0};
+    char err[512] = "";
+    if (csv_read_entries(path, &list, err, sizeof(err)) != 0) {
+        fail_msg("%s", err);
+    }
+    assert_int_equal(list.n, 3);
+    assert_string_equal(list.items[0].data_value, "");
+    assert_int_equal(list.items[0].data_type, GEN_DATA_HEX);
+    assert_int_equal(list.items[1].pk_type, GEN_PK_HMAC_DERIVED_ECDSA);
+    assert_string_equal(list.items[1].data_value, "");
+    assert_int_equal(list.items[1].efuse_id, 2);
+    assert_int_equal(list.items[2].pk_type, GEN_PK_HMAC_ENCRYPTED); /* on a non-key row, any case */
+    gen_entries_free(&list);
+    unlink(path);
+    free(path);
+    expect_cell_error("51,0,,base64,,,", "2:6", "data_value is empty (a zero-length entry is data_type hex");
+    expect_cell_error("2,0,,file,hmac_encrypted,,1", "2:5", "data_value is empty");
+}
+
 static void test_header_without_required_column(void **state)
 {
     (void)state;
@@ -186,6 +214,7 @@ int main(void)
         cmocka_unit_test(test_unterminated_quote),
         cmocka_unit_test(test_entries_from_columns_in_any_order),
         cmocka_unit_test(test_cell_errors),
+        cmocka_unit_test(test_empty_values),
         cmocka_unit_test(test_header_without_required_column),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

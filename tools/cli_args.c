@@ -154,6 +154,28 @@ int cli_parse(const char *command, const cli_opt_t *opts, size_t nopts, int argc
         const cli_opt_t *o = &opts[idx];
         cli_opt_value_t *v = &out->values[idx];
         v->count++;
+        if (o->nargs == CLI_NARGS_REPEAT) {
+            /* One value per occurrence, kept across occurrences. */
+            const char **grown = realloc(v->vals, ((size_t)v->nvals + 2) * sizeof(*v->vals));
+            if (grown == NULL) {
+                cli_parsed_free(out);
+                return -1;
+            }
+            v->vals = grown;
+            const char *val = inline_val;
+            if (val == NULL && i + 1 < argc && !looks_like_option(argv[i + 1])) {
+                val = argv[++i];
+            }
+            if (val == NULL) {
+                fprintf(stderr, "%s %s: error: option '--%s' needs a value (%s)\n", CLI_PROGRAM_NAME, command,
+                        o->name, o->metavar ? o->metavar : "VALUE");
+                cli_parsed_free(out);
+                return -1;
+            }
+            v->vals[v->nvals++] = val;
+            v->vals[v->nvals] = NULL;
+            continue;
+        }
         free(v->vals);
         v->vals = NULL;
         v->nvals = 0;

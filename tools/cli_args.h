@@ -18,20 +18,22 @@
 extern "C" {
 #endif
 
-#define CLI_NARGS_PLUS (-1) /* one or more values, up to the next option */
+#define CLI_NARGS_PLUS (-1)   /* one or more values, up to the next option */
+#define CLI_NARGS_REPEAT (-2) /* one value per occurrence; repeatable, all kept */
 
 typedef struct {
     const char *name;    /* canonical long name, hyphenated, without dashes */
     const char *aliases; /* further long names separated by '|', or NULL */
     char short_name;     /* single-letter form, or 0 */
-    int nargs;           /* 0 (flag), 1, 2, or CLI_NARGS_PLUS */
+    int nargs;           /* 0 (flag), 1, 2, CLI_NARGS_PLUS or CLI_NARGS_REPEAT */
     const char *metavar; /* shown in --help */
     const char *help;
 } cli_opt_t;
 
 typedef struct {
     int count;           /* times given */
-    const char **vals;   /* values of the last occurrence (argv pointers) */
+    const char **vals;   /* values of the last occurrence (argv pointers); of
+                            every occurrence for CLI_NARGS_REPEAT */
     int nvals;
 } cli_opt_value_t;
 

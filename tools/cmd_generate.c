@@ -37,8 +37,15 @@ static const cli_opt_t k_opts[] = {
     {"secure-cert-type", "sec-type|sec-cert-type", 0, 1, "TYPE",
      "partition format: cust_flash_tlv (default; the legacy cust_flash and nvs are not supported)"},
     {"configure-ds", NULL, 0, 0, NULL, "store the key for the DS peripheral (RSA) or the ECDSA peripheral (ECDSA)"},
-    {"efuse-key-id", NULL, 0, 1, "N", "eFuse key block (0-5) holding the DS HMAC key or the ECDSA key"},
-    {"efuse-key-file", NULL, 0, 1, "FILE", "existing 32-byte HMAC key for DS (default: a new random key)"},
+    {"efuse-key-id", NULL, 0, 1, "N",
+     "eFuse key block (0-5) holding the DS HMAC key or the ECDSA key; without --configure-ds, the HMAC_UP key "
+     "block of CSV hmac_* rows that give no efuse_id"},
+    {"efuse-key-file", NULL, 0, 1, "FILE",
+     "existing 32-byte HMAC key for DS (default: a new random key); without --configure-ds, the HMAC_UP key of "
+     "CSV hmac_* rows that give no efuse_key"},
+    {"efuse", NULL, 0, 1, "FILE",
+     "the chip's eFuse state (docs/efuse-file.md): refuse key blocks already used otherwise, and use an HMAC_UP "
+     "key already there (the file is never changed)"},
     {"keep-ds-data-on-host", "keep-ds-data", 0, 0, NULL, "accepted for compatibility (key files are always kept)"},
     {"skip-flash", NULL, 0, 0, NULL, "accepted for compatibility (this tool never flashes; it prints the command)"},
     {"sec-cert-part-offset", NULL, 0, 1, "OFFSET", "flash offset of the partition for the esptool command (0xD000)"},
@@ -70,7 +77,11 @@ static const char k_desc[] =
     "CSV, laid out exactly as configure_esp_secure_cert.py does: DS_DATA/DS_CONTEXT/SEC_CFG\n"
     "first, then the entries in order, then INTEGRITY (SHA-256 of all bytes before it).\n"
     "The original tool's command line works unchanged (--target_chip, --configure_ds, ...).\n"
-    "Random values (DS HMAC key, DS IV, signature nonces) come from the OS RNG.\n"
+    "CSV rows with priv_key_type hmac_encrypted (any entry) or hmac_derived_ecdsa (salt +\n"
+    "marker) are written by the library's HMAC writers against an emulated eFuse holding\n"
+    "the HMAC_UP key (efuse_key / --efuse-key-file, the --efuse file, or a new hmac_key.bin).\n"
+    "Random values (DS HMAC key, DS IV, HMAC_UP key, salts, signature nonces) come from the\n"
+    "OS RNG.\n"
     "\n"
     "--secure-sign (without --esp-secure-cert-file) behaves as the reference tool: the image\n"
     "is built without INTEGRITY and signed (esp_secure_cert_signed.bin), then everything is\n"
@@ -86,6 +97,7 @@ typedef struct {
     const char *offset;
     const char *out_path;   /* image path, or NULL for the default */
     const char *key_dir;
+    const char *efuse_path;
     bool force;
     bool quiet;
     size_t partition_size;
@@ -161,8 +173,10 @@ static void print_entries(FILE *f, const uint8_t *img, size_t len)
         const char *note = "";
         if (e.type == 2 && (e.flags & 0x38) == 0x08) {
             note = " (ECDSA peripheral key)";
-        } else if (e.type == 2 && (e.flags & 0xC0) == 0x80) {
+        } else if ((e.flags & 0xC0) == 0x80) {
             note = " (HMAC-encrypted)";
+        } else if (e.type == 2 && (e.flags & 0xC0) == 0x40) {
+            note = " (HMAC-derived key: the device derives it from the salt)";
         }
         fprintf(f, "  0x%04x  %-22s %5u bytes  flags 0x%02x%s\n", (unsigned)e.offset, label, e.length, e.flags, note);
     }
@@ -217,8 +231,9 @@ static int write_side_files(const gen_ctx_t *g, const gen_result_t *res, char si
 {
     char err[512];
     for (size_t i = 0; i < res->n_side; i++) {
-        if (out_file_write(side_paths[i], res->side[i].data, res->side[i].len, g->force, OUT_FILE_SECRET, err,
-                           sizeof(err)) != 0) {
+        out_file_mode_t mode = res->side[i].is_public ? OUT_FILE_PUBLIC : OUT_FILE_SECRET;
+        if (out_file_write(side_paths[i], res->side[i].data, res->side[i].len, g->force, mode, err, sizeof(err)) !=
+            0) {
             return cli_error("%s", err);
         }
     }
@@ -227,12 +242,24 @@ static int write_side_files(const gen_ctx_t *g, const gen_result_t *res, char si
 
 static void print_burns(FILE *f, const gen_ctx_t *g, const gen_result_t *res, char side_paths[][4096])
 {
-    if (res->n_burns == 0) {
+    size_t to_burn = 0;
+    for (size_t i = 0; i < res->n_burns; i++) {
+        if (res->burns[i].present) {
+            fprintf(f, "eFuse block KEY%d already holds the %s key (per --efuse %s): nothing to burn\n",
+                    res->burns[i].efuse_id, res->burns[i].purpose, g->efuse_path);
+        } else {
+            to_burn++;
+        }
+    }
+    if (to_burn == 0) {
         return;
     }
     fprintf(f, "Burn the key(s) into eFuse (irreversible; check the block first):\n");
     for (size_t i = 0; i < res->n_burns; i++) {
         const gen_burn_t *b = &res->burns[i];
+        if (b->present) {
+            continue;
+        }
         const char *file = b->side_index >= 0 ? side_paths[b->side_index] : b->key_file;
         fprintf(f, "  espefuse.py --chip %s -p %s burn_key BLOCK_KEY%d %s %s\n", g->chip, g->port ? g->port : "<PORT>",
                 b->efuse_id, file, b->purpose);
@@ -263,9 +290,10 @@ static int keep_first_pass_keys(const gen_result_t *first, gen_result_t *second)
             }
             memcpy(c->data, a->data, a->len);
             c->len = a->len;
+            c->is_public = a->is_public;
             const char *dot = strrchr(a->name, '.');
             int stem = dot ? (int)(dot - a->name) : (int)strlen(a->name);
-            snprintf(c->name, sizeof(c->name), "%.*s_signed_image.bin", stem, a->name);
+            snprintf(c->name, sizeof(c->name), "%.*s_signed_image%s", stem, a->name, dot ? dot : "");
             /* The flashed (signed) image needs this key: burn it. */
             for (size_t u = 0; u < second->n_burns; u++) {
                 if (second->burns[u].side_index == (int)k) {
@@ -499,6 +527,22 @@ static int run_generate(const cli_parsed_t *p, gen_ctx_t *g, esc_rng_t *rng)
     opt.rng = rng;
     opt.max_image_size = g->partition_size;
     opt.no_integrity = sign;
+    opt.efuse_path = g->efuse_path;
+    /* With --configure-ds the two flags belong to the DS key. */
+    if (!cli_has(p, "configure-ds")) {
+        opt.hmac_key_file = cli_get(p, "efuse-key-file");
+        const char *id = cli_get(p, "efuse-key-id");
+        long v;
+        if (id != NULL) {
+            if (cli_parse_long(id, 0, 5, &v) != 0) {
+                free_signing_keys(keys, nkeys);
+                gen_entries_free(&list);
+                return cli_error_code(CLI_EXIT_USAGE, "--efuse-key-id: '%s' is not a key block 0-5", id);
+            }
+            opt.hmac_efuse_id_set = true;
+            opt.hmac_efuse_id = (int)v;
+        }
+    }
 
     char err[1024];
     gen_result_t res;
@@ -605,7 +649,13 @@ static int run_generate(const cli_parsed_t *p, gen_ctx_t *g, esc_rng_t *rng)
                         quirks ? " [second generation pass, as the reference tool]" : "");
             }
             for (size_t i = 0; i < keys_res->n_side; i++) {
-                fprintf(f, "Key file: %s (secret: keep it off shared storage)\n", side_paths[i]);
+                if (keys_res->side[i].is_public) {
+                    fprintf(f, "Public key of the HMAC-derived device key: %s (the device certificate must hold "
+                               "it: have it certified)\n",
+                            side_paths[i]);
+                } else {
+                    fprintf(f, "Key file: %s (secret: keep it off shared storage)\n", side_paths[i]);
+                }
             }
             print_flash_command(f, g, image_path);
             print_burns(f, g, keys_res, side_paths);
@@ -649,6 +699,7 @@ int cmd_generate(int argc, char **argv)
     g.offset = cli_get(&p, "sec-cert-part-offset") ? cli_get(&p, "sec-cert-part-offset") : "0xD000";
     g.out_path = cli_get(&p, "output");
     g.key_dir = cli_get(&p, "key-dir");
+    g.efuse_path = cli_get(&p, "efuse");
     g.force = cli_has(&p, "force");
     g.quiet = cli_has(&p, "quiet");
     g.partition_size = 0x2000;
@@ -706,7 +757,7 @@ int cmd_generate(int argc, char **argv)
             rc = cli_error_code(CLI_EXIT_USAGE, "--test-seed needs a non-empty seed");
             goto out;
         }
-        cli_warn("--test-seed: every random value (DS HMAC key, IV, signature nonces) comes from the public "
+        cli_warn("--test-seed: every random value (HMAC keys, DS IV, salts, signature nonces) comes from the public "
                  "PRNG-v1 test stream; the output is NOT secret and must never be used on a device");
     } else {
         esc_rng_init_os(&rng);

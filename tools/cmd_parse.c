@@ -14,10 +14,17 @@
  * original, so that `generate --csv` on the result gives back the same bytes:
  * DS_DATA/DS_CONTEXT/SEC_CFG rows are stored as given (no priv_key_type),
  * an ECDSA-peripheral key keeps its priv_key_type, algorithm, key size and
- * eFuse block, other types (salt, ...) are written as file rows, and entries
- * that cannot be regenerated (INTEGRITY, SIGNATURE_BLOCK, HMAC-protected
- * ones) become comment rows ('#'). With --efuse, HMAC-encrypted entries and
- * HMAC-derived keys are read through the public API and written in plain.
+ * eFuse block, other types (salt, ...) are written as file rows, zero-length
+ * entries as an empty hex value. With --efuse, HMAC-encrypted entries are
+ * read through the public API, written in plain to contents/ and marked
+ * priv_key_type hmac_encrypted with the HMAC_UP block as efuse_id; an
+ * HMAC-derived key becomes its derived key file marked hmac_derived_ecdsa
+ * (next to its salt row). `generate --csv ... --efuse FILE` then encrypts
+ * with the same key: the scheme's IV depends on the key alone, so the bytes
+ * come out identical. Without --efuse they become comment rows ('#'), as do
+ * entries that cannot be regenerated: the final INTEGRITY entry is re-created
+ * by generate, and SIGNATURE_BLOCK entries need the signing key (parse says
+ * so on stderr).
  */
 #include <dirent.h>
 #include <stdlib.h>
@@ -31,6 +38,7 @@
 #include "esc_tlv.h"
 #include "esp_secure_cert_host.h"
 #include "esp_secure_cert_tlv_read.h"
+#include "host_efuse.h"
 #include "key_input.h"
 #include "out_file.h"
 #include "tlv_dump.h"
@@ -164,6 +172,9 @@ typedef struct {
     csv_out_t csv;
     unsigned files;
     unsigned warnings;
+    int hmac_block;        /* eFuse block of the HMAC_UP key (--efuse), or -1 */
+    unsigned hmac_rows;    /* rows that need that key to be regenerated */
+    unsigned signatures;   /* SIGNATURE_BLOCK entries left out */
 } parse_ctx_t;
 
 static int write_content(parse_ctx_t *pc, const char *name, const uint8_t *d, size_t n, bool secret)
@@ -241,20 +252,34 @@ static int sec_cfg_efuse_id(const uint8_t *img, size_t len, uint8_t subtype)
     return id >= 0 && id <= 5 ? id : -1;
 }
 
-/* Certificate entry: PEM text (without the NUL) or DER. */
-static int emit_cert(parse_ctx_t *pc, const esc_tlv_entry_t *e, const uint8_t *d, const char *stem)
+/* The efuse_id cell of an HMAC-protected row (pk_type non-empty). */
+static const char *hmac_efuse_cell(parse_ctx_t *pc, const char *pk_type, char *buf, size_t cap)
 {
-    char name[96], value[128], label[160];
-    bool pem = starts_with(d, e->length, "-----BEGIN CERTIFICATE-----");
+    if (pk_type[0] == 0 || strcmp(pk_type, "plaintext") == 0 || pc->hmac_block < 0) {
+        return "";
+    }
+    pc->hmac_rows++;
+    snprintf(buf, cap, "%d", pc->hmac_block);
+    return buf;
+}
+
+/* Certificate entry: PEM text (without the NUL) or DER. pk_type is
+ * "hmac_encrypted" for a decrypted one, else "". */
+static int emit_cert(parse_ctx_t *pc, const esc_tlv_entry_t *e, const uint8_t *d, size_t dlen, const char *stem,
+                     const char *pk_type)
+{
+    char name[96], value[128], label[160], ids[16];
+    bool pem = starts_with(d, dlen, "-----BEGIN CERTIFICATE-----");
     snprintf(name, sizeof(name), "%s_%u_%u.%s", stem, e->type, e->subtype, pem ? "pem" : "der");
-    size_t n = pem ? rstrip_nul(d, e->length) : e->length;
+    size_t n = pem ? rstrip_nul(d, dlen) : dlen;
     if (write_content(pc, name, d, n, false) != 0) {
         return -1;
     }
     snprintf(label, sizeof(label), "%s/%u at 0x%04x", tlv_short_name(e->type), e->subtype, (unsigned)e->offset);
-    check_cert_roundtrip(pc, d, n, d, e->length, label);
+    check_cert_roundtrip(pc, d, n, d, dlen, label);
     snprintf(value, sizeof(value), "contents/%s", name);
-    return csv_add(&pc->csv, tlv_csv_name(e->type), e->subtype, value, "file", "", "", "", "");
+    return csv_add(&pc->csv, tlv_csv_name(e->type), e->subtype, value, "file", pk_type, "", "",
+                   hmac_efuse_cell(pc, pk_type, ids, sizeof(ids)));
 }
 
 /* Key bytes (plaintext, or decrypted/derived through the API). */
@@ -316,8 +341,9 @@ static int emit_key(parse_ctx_t *pc, const esc_tlv_entry_t *e, const uint8_t *d,
     int rc = write_content(pc, name, file, file_len, true);
     int bits = 0;
     const char *alg = NULL;
-    bool plain = strcmp(pk_type, "plaintext") == 0 || strcmp(pk_type, "ecdsa_peripheral") == 0;
-    if (rc == 0 && plain) {
+    /* A derived key is not stored: generate only compares it. */
+    bool stored = strcmp(pk_type, "hmac_derived_ecdsa") != 0;
+    if (rc == 0 && stored) {
         check_key_roundtrip(pc, file, file_len, d, dlen, label, &bits, &alg);
     }
     memset(file, 0, file_len);
@@ -338,7 +364,13 @@ static int emit_key(parse_ctx_t *pc, const esc_tlv_entry_t *e, const uint8_t *d,
         return csv_add(&pc->csv, "ESP_SECURE_CERT_PRIV_KEY_TLV", e->subtype, value, "file", "ecdsa_peripheral",
                        "ECDSA", bits ? ks : "", id >= 0 ? ids : "");
     }
-    return csv_add(&pc->csv, "ESP_SECURE_CERT_PRIV_KEY_TLV", e->subtype, value, "file", pk_type, algo, "", "");
+    char ids[16];
+    const char *id_cell = hmac_efuse_cell(pc, pk_type, ids, sizeof(ids));
+    if (!stored) {
+        return csv_add(&pc->csv, "ESP_SECURE_CERT_PRIV_KEY_TLV", e->subtype, value, "file", pk_type, "ECDSA", "256",
+                       id_cell);
+    }
+    return csv_add(&pc->csv, "ESP_SECURE_CERT_PRIV_KEY_TLV", e->subtype, value, "file", pk_type, algo, "", id_cell);
 }
 
 /* A comment row that generate skips, saying why the entry is not rebuilt. */
@@ -376,121 +408,144 @@ static int read_protected(const esc_tlv_entry_t *e, uint8_t **out, size_t *out_l
     return *out ? 0 : -1;
 }
 
-static int emit_entry(parse_ctx_t *pc, const esc_tlv_entry_t *e, const uint8_t *img, size_t len, bool have_efuse,
-                      bool last_integrity)
+/* Lower-case file stem of a type ("ds_data", "user_data_1", "tlv"). */
+static void file_stem(uint8_t type, char *buf, size_t cap)
 {
-    const uint8_t *d = img + e->data_offset;
-    char name[96], value[128], nb[16];
-    const char *short_name = tlv_short_name(e->type);
-
-    /* Every entry's raw bytes, for inspection. */
-    if (esc_tlv_flag_is_hmac_encrypted(e->flags) || esc_tlv_flag_is_hmac_ecdsa_derived(e->flags) ||
-        e->type == 3 || e->type == 4 || e->type == 6 || (e->type > 2 && e->type < 51) || e->type > 55) {
-        const char *stem = e->type == 3 ? "ds_data" : e->type == 4 ? "ds_context" : e->type == 6 ? "sec_cfg" : NULL;
-        char lower[48] = "tlv";
-        if (stem == NULL && short_name != NULL) {
-            size_t i = 0;
-            for (; short_name[i] && i + 1 < sizeof(lower); i++) {
-                lower[i] = (char)(short_name[i] >= 'A' && short_name[i] <= 'Z' ? short_name[i] + 32 : short_name[i]);
-            }
-            lower[i] = 0;
-        }
-        const char *ext = (esc_tlv_flag_is_hmac_encrypted(e->flags) ? "enc" : "bin");
-        snprintf(name, sizeof(name), "%s_%u_%u.%s", stem ? stem : lower, e->type, e->subtype, ext);
-        if (write_content(pc, name, d, e->length, e->type == 2) != 0) {
-            return -1;
-        }
+    const char *fixed = type == 3 ? "ds_data" : type == 4 ? "ds_context" : type == 6 ? "sec_cfg" : NULL;
+    const char *name = fixed ? fixed : tlv_short_name(type);
+    snprintf(buf, cap, "%s", name ? name : "tlv");
+    for (char *c = buf; *c; c++) {
+        *c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
     }
+}
 
-    if (esc_tlv_flag_is_hmac_encrypted(e->flags) || esc_tlv_flag_is_hmac_ecdsa_derived(e->flags)) {
-        bool derived = esc_tlv_flag_is_hmac_ecdsa_derived(e->flags);
-        if (!have_efuse) {
-            return emit_comment(pc, e, derived ? "HMAC-derived key marker; give --efuse to derive the key"
-                                               : "HMAC-encrypted; give --efuse to decrypt it");
-        }
-        uint8_t *plain = NULL;
-        size_t plain_len = 0;
-        char why[128];
-        if (read_protected(e, &plain, &plain_len, why, sizeof(why)) != 0) {
-            cli_warn("%s/%u at 0x%04x: cannot %s it: %s", short_name ? short_name : "entry", e->subtype,
-                     (unsigned)e->offset, derived ? "derive" : "decrypt", why);
-            pc->warnings++;
-            return emit_comment(pc, e, derived ? "HMAC-derived key: derivation failed" : "HMAC-encrypted: decryption failed");
-        }
-        int rc;
-        if (e->type == 2) {
-            esc_tlv_entry_t shown = *e;
-            rc = emit_key(pc, &shown, plain, plain_len, img, len, derived ? "hmac_derived_ecdsa" : "hmac_encrypted");
-        } else {
-            snprintf(name, sizeof(name), "%s_%u_%u.bin", "decrypted", e->type, e->subtype);
-            rc = write_content(pc, name, plain, plain_len, true);
-            if (rc == 0) {
-                rc = emit_comment(pc, e, "HMAC-encrypted; decrypted value in contents/ (re-encryption not supported yet)");
-            }
-        }
-        memset(plain, 0, plain_len);
-        free(plain);
-        return rc;
+/* A value that the CSV carries inline: text when it is printable UTF-8
+ * (and survives the reader's whitespace stripping), else hex. */
+static int emit_inline(parse_ctx_t *pc, const esc_tlv_entry_t *e, const uint8_t *d, size_t dlen)
+{
+    char nb[16];
+    bool text = dlen > 0 && tlv_text_is_printable(d, dlen, false, (size_t)-1) && memchr(d, '\r', dlen) == NULL &&
+                d[0] != ' ' && d[dlen - 1] != ' ' && !(d[0] >= 9 && d[0] <= 13) &&
+                !(d[dlen - 1] >= 9 && d[dlen - 1] <= 13);
+    char *v = malloc(2 * dlen + 1);
+    if (v == NULL) {
+        return cli_error("out of memory");
     }
+    if (text) {
+        memcpy(v, d, dlen);
+        v[dlen] = 0;
+    } else {
+        static const char k_hex[] = "0123456789ABCDEF";
+        for (size_t i = 0; i < dlen; i++) {
+            v[2 * i] = k_hex[d[i] >> 4];
+            v[2 * i + 1] = k_hex[d[i] & 15];
+        }
+        v[2 * dlen] = 0;
+    }
+    int rc = csv_add(&pc->csv, csv_type_name(e->type, nb, sizeof(nb)), e->subtype, v, text ? "string" : "hex", "",
+                     "", "", "");
+    free(v);
+    return rc;
+}
 
+/* The value of one entry as a CSV row (d: the stored bytes, or the plain
+ * value of a protected entry, then pk_type says which). */
+static int emit_value(parse_ctx_t *pc, const esc_tlv_entry_t *e, const uint8_t *d, size_t dlen, const uint8_t *img,
+                      size_t len, const char *pk_type, bool last_integrity)
+{
+    char name[96], value[128], nb[16], ids[16], stem[48];
+    bool protected_entry = pk_type[0] != 0;
     switch (e->type) {
-    case 0: return emit_cert(pc, e, d, "cacert");
-    case 1: return emit_cert(pc, e, d, "devcert");
-    case 2:
-        return emit_key(pc, e, d, e->length, img, len,
-                        esc_tlv_flag_is_ecdsa_peripheral(e->flags) ? "ecdsa_peripheral" : "plaintext");
-    case 8: return emit_comment(pc, e, "signature block; sign again with generate --secure-sign");
+    case 8:
+        pc->signatures++;
+        return emit_comment(pc, e,
+                            "signature block: signatures cannot be regenerated from a CSV (they need the private "
+                            "signing key); sign the rebuilt image with generate --esp-secure-cert-file --secure-sign");
     case 9:
         /* generate adds the final INTEGRITY entry itself. */
         return last_integrity ? 0 : emit_comment(pc, e, "INTEGRITY before other entries; not regenerated");
     default: break;
     }
-    if (e->type >= 51 && e->type <= 55) {
-        /* Inline as the original: text when it is printable UTF-8 (and
-         * survives the reader's whitespace stripping), else hex. */
-        bool text = e->length > 0 && tlv_text_is_printable(d, e->length, false, (size_t)-1) &&
-                    memchr(d, '\r', e->length) == NULL && d[0] != ' ' && d[e->length - 1] != ' ' &&
-                    !(d[0] >= 9 && d[0] <= 13) && !(d[e->length - 1] >= 9 && d[e->length - 1] <= 13);
-        char *v = malloc(2 * (size_t)e->length + 1);
-        if (v == NULL) {
-            return cli_error("out of memory");
+    if (dlen == 0) {
+        /* A zero-length entry: an empty hex value (a PRIV_KEY row needs its kind). */
+        if (esc_tlv_flag_is_ecdsa_peripheral(e->flags)) {
+            return emit_comment(pc, e, "empty ECDSA-peripheral key entry; not regenerated");
         }
-        if (text) {
-            memcpy(v, d, e->length);
-            v[e->length] = 0;
-        } else {
-            static const char k_hex[] = "0123456789ABCDEF";
-            for (size_t i = 0; i < e->length; i++) {
-                v[2 * i] = k_hex[d[i] >> 4];
-                v[2 * i + 1] = k_hex[d[i] & 15];
-            }
-            v[2 * (size_t)e->length] = 0;
-        }
+        const char *kind = protected_entry ? pk_type : e->type == 2 ? "plaintext" : "";
+        return csv_add(&pc->csv, csv_type_name(e->type, nb, sizeof(nb)), e->subtype, "", "hex", kind, "", "",
+                       hmac_efuse_cell(pc, kind, ids, sizeof(ids)));
+    }
+    switch (e->type) {
+    case 0: return emit_cert(pc, e, d, dlen, "cacert", pk_type);
+    case 1: return emit_cert(pc, e, d, dlen, "devcert", pk_type);
+    case 2:
+        return emit_key(pc, e, d, dlen, img, len,
+                        protected_entry                             ? pk_type
+                        : esc_tlv_flag_is_ecdsa_peripheral(e->flags) ? "ecdsa_peripheral"
+                                                                     : "plaintext");
+    default: break;
+    }
+    if (e->type >= 51 && e->type <= 55 && !protected_entry) {
         snprintf(name, sizeof(name), "user_data_%u_%u_%u.bin", e->type - 50, e->type, e->subtype);
-        int rc = write_content(pc, name, d, e->length, false);
-        if (rc == 0 && e->length == 0) {
-            rc = emit_comment(pc, e, "empty value; the CSV format cannot express it");
-        } else if (rc == 0) {
-            rc = csv_add(&pc->csv, tlv_csv_name(e->type), e->subtype, v, text ? "string" : "hex", "", "", "", "");
+        if (write_content(pc, name, d, dlen, false) != 0) {
+            return -1;
         }
-        free(v);
-        return rc;
+        return emit_inline(pc, e, d, dlen);
     }
-    /* DS entries and every other type: a file row stored as is. */
-    if (e->length == 0) {
-        return emit_comment(pc, e, "empty value; the CSV format cannot express it");
+    /* DS entries, every other type and decrypted values: a file row stored
+     * as is (the raw file is written in emit_entry, decrypted ones here). */
+    file_stem(e->type, stem, sizeof(stem));
+    snprintf(name, sizeof(name), "%s_%u_%u.bin", stem, e->type, e->subtype);
+    if (protected_entry && write_content(pc, name, d, dlen, true) != 0) {
+        return -1;
     }
-    const char *stem = e->type == 3 ? "ds_data" : e->type == 4 ? "ds_context" : e->type == 6 ? "sec_cfg" : NULL;
-    char lower[48] = "tlv";
-    if (stem == NULL && short_name != NULL) {
-        size_t i = 0;
-        for (; short_name[i] && i + 1 < sizeof(lower); i++) {
-            lower[i] = (char)(short_name[i] >= 'A' && short_name[i] <= 'Z' ? short_name[i] + 32 : short_name[i]);
+    snprintf(value, sizeof(value), "contents/%s", name);
+    return csv_add(&pc->csv, csv_type_name(e->type, nb, sizeof(nb)), e->subtype, value, "file", pk_type, "", "",
+                   hmac_efuse_cell(pc, pk_type, ids, sizeof(ids)));
+}
+
+static int emit_entry(parse_ctx_t *pc, const esc_tlv_entry_t *e, const uint8_t *img, size_t len, bool have_efuse,
+                      bool last_integrity)
+{
+    const uint8_t *d = img + e->data_offset;
+    char name[96], stem[48];
+    bool encrypted = esc_tlv_flag_is_hmac_encrypted(e->flags);
+    bool derived = esc_tlv_flag_is_hmac_ecdsa_derived(e->flags);
+    const char *short_name = tlv_short_name(e->type);
+
+    /* The stored bytes of protected entries and of everything that is not a
+     * certificate, key or user data value, for inspection. */
+    if (encrypted || derived || (e->type > 2 && e->type < 51) || e->type > 55) {
+        file_stem(e->type, stem, sizeof(stem));
+        snprintf(name, sizeof(name), "%s_%u_%u.%s", stem, e->type, e->subtype, encrypted ? "enc" : "bin");
+        if (write_content(pc, name, d, e->length, e->type == 2) != 0) {
+            return -1;
         }
-        lower[i] = 0;
     }
-    snprintf(value, sizeof(value), "contents/%s_%u_%u.bin", stem ? stem : lower, e->type, e->subtype);
-    return csv_add(&pc->csv, csv_type_name(e->type, nb, sizeof(nb)), e->subtype, value, "file", "", "", "", "");
+    if (!encrypted && !derived) {
+        return emit_value(pc, e, d, e->length, img, len, "", last_integrity);
+    }
+    if (!have_efuse) {
+        return emit_comment(pc, e, derived ? "HMAC-derived key marker; give --efuse to derive the key"
+                                           : "HMAC-encrypted; give --efuse to decrypt it");
+    }
+    if (derived && (e->type != 2 || e->length != 0)) {
+        return emit_comment(pc, e, "HMAC-derivation flag on an entry that is not an empty PRIV_KEY marker");
+    }
+    uint8_t *plain = NULL;
+    size_t plain_len = 0;
+    char why[128];
+    if (read_protected(e, &plain, &plain_len, why, sizeof(why)) != 0) {
+        cli_warn("%s/%u at 0x%04x: cannot %s it: %s", short_name ? short_name : "entry", e->subtype,
+                 (unsigned)e->offset, derived ? "derive" : "decrypt", why);
+        pc->warnings++;
+        return emit_comment(pc, e, derived ? "HMAC-derived key: derivation failed" : "HMAC-encrypted: decryption failed");
+    }
+    int rc = emit_value(pc, e, plain, plain_len, img, len, derived ? "hmac_derived_ecdsa" : "hmac_encrypted",
+                        last_integrity);
+    memset(plain, 0, plain_len);
+    free(plain);
+    return rc;
 }
 
 static bool dir_is_empty(const char *path)
@@ -530,6 +585,7 @@ int cmd_parse(int argc, char **argv)
     memset(&pc, 0, sizeof(pc));
     pc.dir = cli_get(&p, "output-dir") ? cli_get(&p, "output-dir") : "esp_secure_cert_parsed_data";
     pc.force = cli_has(&p, "force");
+    pc.hmac_block = -1;
     const char *efuse = cli_get(&p, "efuse");
     bool quiet = cli_has(&p, "quiet");
 
@@ -565,6 +621,13 @@ int cmd_parse(int argc, char **argv)
             goto out;
         }
         opened = true;
+        /* The reader uses the first HMAC_UP block; rows that need the key name it. */
+        for (int b = 0; b < ESC_EFUSE_KEY_BLOCKS && pc.hmac_block < 0; b++) {
+            esc_key_purpose_t purpose;
+            if (esc_host_efuse_get_purpose(b, &purpose) == ESP_OK && purpose == ESC_PURPOSE_HMAC_UP) {
+                pc.hmac_block = b;
+            }
+        }
     }
 
     /* The last INTEGRITY entry is the one generate re-creates. */
@@ -628,7 +691,23 @@ int cmd_parse(int argc, char **argv)
         if (pc.warnings) {
             printf("  %u warning(s), see above\n", pc.warnings);
         }
-        printf("Rebuild with: %s generate --csv %s/esp_secure_cert_parsed.csv -o NEW.bin\n", CLI_PROGRAM_NAME, pc.dir);
+        if (pc.hmac_rows > 0) {
+            printf("Rebuild with: %s generate --csv %s/esp_secure_cert_parsed.csv --efuse %s -o NEW.bin\n"
+                   "  (%u HMAC-protected row(s): --efuse gives generate the same HMAC_UP key, so the entries are\n"
+                   "  encrypted to the same bytes)\n",
+                   CLI_PROGRAM_NAME, pc.dir, efuse, pc.hmac_rows);
+        } else {
+            printf("Rebuild with: %s generate --csv %s/esp_secure_cert_parsed.csv -o NEW.bin\n", CLI_PROGRAM_NAME,
+                   pc.dir);
+        }
+    }
+    if (pc.signatures > 0) {
+        /* Not a failure, but the CSV alone does not give this image back. */
+        cli_warn("%s is signed (%u SIGNATURE_BLOCK entr%s): signatures are not in the CSV. A signature covers "
+                 "the exact bytes before it and needs the private signing key, which the image does not hold; "
+                 "sign the rebuilt image again: %s generate --esp-secure-cert-file NEW.bin --secure-sign "
+                 "--signing-key-file KEY",
+                 image, pc.signatures, pc.signatures == 1 ? "y" : "ies", CLI_PROGRAM_NAME);
     }
 
 out:

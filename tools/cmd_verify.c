@@ -14,6 +14,12 @@
  *              byte before it
  *  trailing    after the last entry there is nothing, the end marker
  *              ff ff 00 00, and/or erased flash (0xFF)
+ *  signature   when SIGNATURE_BLOCK entries exist: the library's verifier
+ *              (the device's code) accepts their layout and every signature
+ *              verifies with the key it carries; with --trusted-key /
+ *              --trusted-digest, one of them is also by a trusted key.
+ *              Without a trust list the signer is NOT checked, and the
+ *              report says so (verify_sig.h)
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -24,25 +30,36 @@
 #include "esc_tlv.h"
 #include "json_out.h"
 #include "tlv_names.h"
+#include "verify_sig.h"
 
 static const cli_opt_t k_opts[] = {
     {"json", NULL, 0, 0, NULL, "print the result as JSON"},
     {"allow-missing-integrity", NULL, 0, 0, NULL,
      "accept an image without INTEGRITY entry (made by tools before v2.x)"},
+    {"trusted-key", NULL, 0, CLI_NARGS_REPEAT, "FILE",
+     "a signing key to trust (public/private key or certificate, PEM or DER); repeatable"},
+    {"trusted-digest", NULL, 0, CLI_NARGS_REPEAT, "HEX",
+     "SHA-256 key digest to trust (espsecure digest_sbv2_public_key, eFuse SECURE_BOOT_DIGESTn); repeatable"},
 };
 #define NOPTS (sizeof(k_opts) / sizeof(k_opts[0]))
 
-static const char k_usage[] = CLI_PROGRAM_NAME " verify IMAGE [--json] [--allow-missing-integrity]";
+static const char k_usage[] =
+    CLI_PROGRAM_NAME " verify IMAGE [--json] [--allow-missing-integrity] [--trusted-key FILE]... [--trusted-digest HEX]...";
 static const char k_desc[] =
     "Check an esp_secure_cert image: entry CRCs, the INTEGRITY entry (SHA-256 of all bytes\n"
-    "before it), entry order (DS entries first, INTEGRITY last, no duplicate type/subtype)\n"
-    "and the bytes after the last entry. Exit 0 if every check passes, 1 otherwise; each\n"
-    "failure is named. JSON keys: image, size, entries, tlv_end_offset, ok, checks (array of\n"
-    "{name, ok, messages}), failures, warnings.";
+    "before it), entry order (DS entries first, INTEGRITY last, no duplicate type/subtype),\n"
+    "the bytes after the last entry and, in a signed image, the SIGNATURE_BLOCK entries\n"
+    "(with the device's verifier). A signature only proves who signed with a trust list\n"
+    "(--trusted-key / --trusted-digest, as the device trusts the key digests in eFuse);\n"
+    "without one each signature is checked with the key it carries and reported as\n"
+    "'valid, signer not checked' with that key's digest.\n"
+    "Exit 0 if every check passes, 1 otherwise; each failure is named. JSON keys: image,\n"
+    "size, entries, tlv_end_offset, ok, checks (array of {name, ok, messages}), signatures\n"
+    "(array of {offset, subtype, algorithm, key_digest, valid, trusted}), failures, warnings.";
 
-enum { CHK_ENTRIES, CHK_CRC, CHK_DUPLICATES, CHK_ORDER, CHK_INTEGRITY, CHK_TRAILING, CHK_COUNT };
-static const char *const k_check_names[CHK_COUNT] = {"entries", "crc", "duplicates", "order", "integrity",
-                                                     "trailing"};
+enum { CHK_ENTRIES, CHK_CRC, CHK_DUPLICATES, CHK_ORDER, CHK_INTEGRITY, CHK_TRAILING, CHK_SIGNATURE, CHK_COUNT };
+static const char *const k_check_names[CHK_COUNT] = {"entries",   "crc",      "duplicates", "order",
+                                                     "integrity", "trailing", "signature"};
 
 typedef struct {
     int check;   /* CHK_* */
@@ -251,6 +268,118 @@ static void check_image(const uint8_t *img, size_t len, bool allow_missing_integ
     free(ents);
 }
 
+/* signature: the findings from vs_check (see the file comment). */
+static void check_signatures(const vs_result_t *v, report_t *r)
+{
+    if (v->nentries == 0) {
+        add(r, CHK_SIGNATURE, v->trust_given, "the image is not signed (no SIGNATURE_BLOCK entry)%s",
+            v->trust_given ? ", but a trusted key or digest was given" : "");
+        return;
+    }
+    if (v->structure != ESC_SIG_OK && v->structure != ESC_SIG_ERR_BAD_SIGNATURE) {
+        /* The layout is wrong: no signature is checked at all. */
+        add(r, CHK_SIGNATURE, true, "%s%s", esc_sig_result_str(v->structure),
+            v->structure == ESC_SIG_ERR_UNCOVERED
+                ? ": the device rejects it (the reference tool's second --secure-sign pass writes such an "
+                  "esp_secure_cert.bin; esp_secure_cert_signed.bin is the image to flash)"
+                : "");
+        return;
+    }
+    for (size_t i = 0; i < v->nentries; i++) {
+        const vs_block_t *b = &v->blocks[i];
+        char where[48];
+        snprintf(where, sizeof(where), "SIGNATURE_BLOCK/%u at 0x%04zx", b->subtype, b->offset);
+        if (!b->in_run) {
+            continue; /* not in the last run: covered by it, never checked on a device */
+        }
+        if (!b->valid) {
+            char key[96] = " (its key cannot be read)";
+            if (b->digest_ok) {
+                snprintf(key, sizeof(key), " (key digest %s)", b->digest_hex);
+            }
+            add(r, CHK_SIGNATURE, true, "%s: %s signature over bytes 0..0x%04zx does not verify%s", where,
+                vs_alg_name(b->algorithm), v->signed_len, key);
+        } else if (!v->trust_given) {
+            add(r, CHK_SIGNATURE, false,
+                "%s: %s signature valid, signer not checked: key digest %s (give --trusted-key or "
+                "--trusted-digest to check it)",
+                where, vs_alg_name(b->algorithm), b->digest_hex);
+        } else {
+            add(r, CHK_SIGNATURE, false, "%s: %s signature valid, %s: key digest %s", where,
+                vs_alg_name(b->algorithm), b->trusted ? "trusted key" : "key NOT in the trust list", b->digest_hex);
+        }
+    }
+    if (v->trust_given && v->structure == ESC_SIG_OK && v->trusted != ESC_SIG_OK) {
+        add(r, CHK_SIGNATURE, true, "no valid signature by a trusted key: %s", esc_sig_result_str(v->trusted));
+    }
+}
+
+static void json_signatures(json_writer_t *j, const vs_result_t *v)
+{
+    json_key(j, "signatures");
+    json_begin_array(j);
+    for (size_t i = 0; i < v->nentries; i++) {
+        const vs_block_t *b = &v->blocks[i];
+        json_begin_object(j);
+        json_kv_int(j, "offset", (long long)b->offset);
+        json_kv_int(j, "subtype", b->subtype);
+        json_kv_string(j, "algorithm", vs_alg_name(b->algorithm));
+        json_key(j, "key_digest");
+        if (b->digest_ok) {
+            json_string(j, b->digest_hex);
+        } else {
+            json_null(j);
+        }
+        json_kv_bool(j, "valid", b->valid);
+        json_key(j, "trusted");
+        if (v->trust_given) {
+            json_bool(j, b->trusted);
+        } else {
+            json_null(j); /* not checked */
+        }
+        json_end_object(j);
+    }
+    json_end_array(j);
+}
+
+/* The trust list from --trusted-key / --trusted-digest. */
+static int load_trust(const cli_parsed_t *p, EVP_PKEY ***keys, size_t *nkeys, uint8_t (**digests)[32],
+                      size_t *ndigests)
+{
+    const cli_opt_value_t *kv = cli_get_all(p, "trusted-key");
+    const cli_opt_value_t *dv = cli_get_all(p, "trusted-digest");
+    *keys = calloc((size_t)kv->nvals + 1, sizeof(**keys));
+    *digests = calloc((size_t)dv->nvals + 1, sizeof(**digests));
+    *nkeys = *ndigests = 0;
+    if (*keys == NULL || *digests == NULL) {
+        return cli_error("verify: out of memory");
+    }
+    for (int i = 0; i < kv->nvals; i++) {
+        char err[512];
+        if (vs_load_trusted_key(kv->vals[i], &(*keys)[*nkeys], err, sizeof(err)) != 0) {
+            return cli_error("verify: %s", err);
+        }
+        (*nkeys)++;
+    }
+    for (int i = 0; i < dv->nvals; i++) {
+        if (vs_parse_digest(dv->vals[i], (*digests)[*ndigests]) != 0) {
+            return cli_error_code(CLI_EXIT_USAGE, "verify: --trusted-digest '%s' is not 64 hex digits (a SHA-256)",
+                                  dv->vals[i]);
+        }
+        (*ndigests)++;
+    }
+    return 0;
+}
+
+static void free_trust(EVP_PKEY **keys, size_t nkeys, uint8_t (*digests)[32])
+{
+    for (size_t i = 0; keys != NULL && i < nkeys; i++) {
+        EVP_PKEY_free(keys[i]);
+    }
+    free(keys);
+    free(digests);
+}
+
 int cmd_verify(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv, 1)) {
@@ -268,18 +397,31 @@ int cmd_verify(int argc, char **argv)
     const char *path = p.positional[0];
     bool json = cli_has(&p, "json");
     bool allow_missing = cli_has(&p, "allow-missing-integrity");
+    EVP_PKEY **keys = NULL;
+    uint8_t(*digests)[32] = NULL;
+    size_t nkeys = 0, ndigests = 0;
+    int trc = load_trust(&p, &keys, &nkeys, &digests, &ndigests);
     cli_parsed_free(&p);
+    if (trc != 0) {
+        free_trust(keys, nkeys, digests);
+        return trc;
+    }
 
     uint8_t *img = NULL;
     size_t len = 0;
     char err[512];
     if (cli_read_file(path, &img, &len, err, sizeof(err)) != 0) {
+        free_trust(keys, nkeys, digests);
         return cli_error("%s", err);
     }
 
     report_t r = {0};
     size_t n_entries = 0, end = 0;
     check_image(img, len, allow_missing, &r, &n_entries, &end);
+    vs_result_t sig;
+    vs_check(img, len, keys, nkeys, (const uint8_t(*)[32])digests, ndigests, &sig);
+    check_signatures(&sig, &r);
+    free_trust(keys, nkeys, digests);
     free(img);
     if (r.oom) {
         free(r.items);
@@ -316,6 +458,7 @@ int cmd_verify(int argc, char **argv)
             json_end_object(&j);
         }
         json_end_array(&j);
+        json_signatures(&j, &sig);
         for (int pass = 0; pass < 2; pass++) {
             json_key(&j, pass == 0 ? "failures" : "warnings");
             json_begin_array(&j);

@@ -304,7 +304,7 @@ static int row_to_entry(const char *name, const csv_row_t *row, const int *col_o
     }
     uint8_t subtype = (uint8_t)v;
     /* data_value / data_type */
-    if (c[COL_VALUE] == NULL || c[COL_VALUE]->text[0] == 0) {
+    if (c[COL_VALUE] == NULL) {
         return cell_error(err, err_len, name, row, c[COL_VALUE], "data_value is empty");
     }
     if (c[COL_DTYPE] == NULL || c[COL_DTYPE]->text[0] == 0) {
@@ -334,6 +334,12 @@ static int row_to_entry(const char *name, const csv_row_t *row, const int *col_o
                               "hmac_encrypted, hmac_derived_ecdsa",
                               c[COL_PKTYPE]->text);
         }
+    }
+    /* Extensions: an empty hex value is a zero-length entry, and a derived
+     * key needs no key at all (the device derives it). */
+    if (c[COL_VALUE]->text[0] == 0 && dt != GEN_DATA_HEX && pk != GEN_PK_HMAC_DERIVED_ECDSA) {
+        return cell_error(err, err_len, name, row, c[COL_VALUE],
+                          "data_value is empty (a zero-length entry is data_type hex with an empty value)");
     }
     int key_size = 0;
     if (c[COL_KEYSIZE] != NULL && c[COL_KEYSIZE]->text[0] != 0) {

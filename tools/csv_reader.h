@@ -12,14 +12,20 @@
  *                names) or a number 0..253
  *  tlv_subtype   0..254
  *  data_type     file | string | hex | base64
- *  priv_key_type plaintext | rsa_ds | ecdsa_peripheral (hmac_encrypted and
- *                hmac_derived_ecdsa are recognised and refused for now)
+ *  priv_key_type plaintext | rsa_ds | ecdsa_peripheral | hmac_encrypted |
+ *                hmac_derived_ecdsa
  *  algorithm     RSA | ECDSA; key_size in bits; efuse_id 0..5; efuse_key a
- *                32-byte HMAC key file for rsa_ds
+ *                32-byte HMAC key file (rsa_ds: the DS key; hmac_*: the
+ *                HMAC_UP key)
  *
- * Extension: an ecdsa_peripheral row whose subtype also has an explicit
- * SEC_CFG row (as `parse` writes them) uses that row, in its place, instead
- * of generating one; it must name the same eFuse block.
+ * Extensions (docs/cli.md):
+ *  - an ecdsa_peripheral row whose subtype also has an explicit SEC_CFG row
+ *    (as `parse` writes them) uses that row, in its place, instead of
+ *    generating one; it must name the same eFuse block;
+ *  - hmac_encrypted on any row (not only PRIV_KEY) stores that entry
+ *    encrypted; hmac_derived_ecdsa uses the salt row of its subtype;
+ *  - an empty data_value with data_type hex is a zero-length entry, and an
+ *    hmac_derived_ecdsa row may leave data_value empty (no key is stored).
  *
  * Every error names the file, line and column of the offending cell.
  */

@@ -75,9 +75,8 @@ static void warn_plaintext_key_once(void)
         return;
     }
     warned = 1;
-    ESC_LOGW(TAG, "The private key is stored in plaintext and flash encryption is off: anyone with the flash can "
-                  "read it. Enable flash encryption, or store the key HMAC-encrypted, HMAC-derived, in the DS or "
-                  "ECDSA peripheral.");
+    ESC_LOGW(TAG, "Plaintext private key with flash encryption off: anyone with the flash can read it; enable "
+                  "flash encryption or protect the key (HMAC, DS, ECDSA)");
 }
 
 esp_err_t esp_secure_cert_get_priv_key(char **buffer, uint32_t *len)

@@ -69,6 +69,12 @@ static esp_err_t map_current(void)
             return ESP_FAIL;
         }
     } else {
+#if !defined(ESP_SECURE_CERT_HOST)
+        /* The ESP-IDF port always maps; the copy below is for host ports
+         * without mmap, and firmware does not carry it (s_heap_copy then
+         * stays NULL, which the compiler sees). */
+        return ESP_FAIL;
+#endif
         s_heap_copy = malloc(port->partition_size);
         if (s_heap_copy == NULL) {
             return ESP_ERR_NO_MEM;

@@ -18,9 +18,7 @@ esp_err_t esc_buffer_append(uint8_t *buf, size_t size, size_t *bytes_written, co
         ESC_LOGE(TAG, "buffer mode needs a buffer and its size");
         return ESP_ERR_SECURE_CERT_BUFFER_CONFIG_INVALID;
     }
-    esc_write_scan_t scan;
-    esc_write_scan(buf, size, &scan);
-    size_t off = scan.end;
+    size_t off = esc_write_list_end(buf, size);
     if (bytes_written != NULL) {
         /* The original trusted *bytes_written blindly; an offset inside an
          * entry or after garbage would make an image no reader can walk. */
@@ -29,10 +27,10 @@ esp_err_t esc_buffer_append(uint8_t *buf, size_t size, size_t *bytes_written, co
             ESC_LOGE(TAG, "bytes_written %zu is not a 16-byte boundary inside the %zu-byte buffer", off, size);
             return ESP_ERR_SECURE_CERT_WRITE_OFFSET_INVALID;
         }
-        esc_write_scan(buf, off, &scan);
-        if (scan.end != off) {
+        uint32_t end = esc_write_list_end(buf, off);
+        if (end != off) {
             ESC_LOGE(TAG, "bytes_written %zu is not where the entries in the buffer end (%u)", off,
-                     (unsigned)scan.end);
+                     (unsigned)end);
             return ESP_ERR_SECURE_CERT_WRITE_OFFSET_INVALID;
         }
     }

@@ -250,17 +250,12 @@ static esp_err_t rebuild_sector(const esc_port_t *port, const esc_tail_plan_t *p
     return err;
 }
 
-/* Make the space after the last entry usable; *plan (computed for img) ends
- * CLEAN on success. With forward_only, only finish headers a cut left
- * committed, and stop at the first plan of another kind. */
-static esp_err_t repair_tail(const esc_port_t *port, const esc_flash_opts_t *opts, bool forward_only, uint8_t *img,
+/* Make the space after the last entry usable; *plan ends CLEAN on success. */
+static esp_err_t repair_tail(const esc_port_t *port, const esc_flash_opts_t *opts, uint8_t *img,
                              esc_tail_plan_t *plan, esc_flash_report_t *rep)
 {
     for (int i = 0; i < MAX_REPAIRS; i++) {
         esp_err_t err = ESP_OK;
-        if (forward_only && plan->kind != ESC_TAIL_FORWARD) {
-            return ESP_OK;
-        }
         switch (plan->kind) {
         case ESC_TAIL_CLEAN:
             return ESP_OK;
@@ -342,9 +337,20 @@ esp_err_t esc_flash_append(const esc_port_t *port, const esc_write_item_t *items
     }
     /* First finish what an interrupted append had committed to, so that the
      * duplicate check sees it. */
-    if (err == ESP_OK) {
+    for (int i = 0; err == ESP_OK; i++) {
         esc_tail_plan(img, size, port->prog_align, &plan);
-        err = repair_tail(port, opts, true, img, &plan, rep);
+        if (plan.kind != ESC_TAIL_FORWARD) {
+            break;
+        }
+        if (i == MAX_REPAIRS) {
+            err = ESP_ERR_SECURE_CERT_FLASH_WRITE_FAILED;
+            break;
+        }
+        err = roll_forward(port, &plan);
+        rep->rolled_forward++;
+        if (err == ESP_OK) {
+            err = read_partition(port, img);
+        }
     }
     if (err == ESP_OK) {
         err = esc_write_check_absent(img, size, items, n);
@@ -359,7 +365,7 @@ esp_err_t esc_flash_append(const esc_port_t *port, const esc_write_item_t *items
         }
     }
     if (err == ESP_OK) {
-        err = repair_tail(port, opts, false, img, &plan, rep);
+        err = repair_tail(port, opts, img, &plan, rep);
     }
     if (err == ESP_OK && len > size - plan.end) {
         ESC_LOGE(TAG, "partition full: %zu bytes of entries, %u bytes free", len, (unsigned)(size - plan.end));

@@ -74,19 +74,13 @@ esp_err_t esc_write_encode(const esc_write_item_t *items, size_t n, uint8_t *dst
 /*
  * The entries readers accept, in order: walking from offset 0, the list ends
  * at the first offset without the magic, at an entry that does not fit, or at
- * the first entry whose CRC fails. `end` is the offset after the last
- * accepted entry (where an append goes).
+ * the first entry whose CRC fails. Returns the offset after the last accepted
+ * entry (where an append goes).
  */
-typedef struct {
-    uint32_t end;
-    uint32_t count;        /* accepted entries, fillers included */
-    uint32_t fillers;
-} esc_write_scan_t;
-
-void esc_write_scan(const uint8_t *img, size_t size, esc_write_scan_t *out);
+uint32_t esc_write_list_end(const uint8_t *img, size_t size);
 
 /* ESP_ERR_SECURE_CERT_TLV_ALREADY_EXISTS (and a message naming it) if an
- * accepted non-filler entry of `img` (up to the scan's end) has the
+ * accepted non-filler entry of `img` (up to the list's end) has the
  * (type, subtype) of one of the items. */
 esp_err_t esc_write_check_absent(const uint8_t *img, size_t size, const esc_write_item_t *items, size_t n);
 

@@ -225,9 +225,7 @@ static int filler_footer_fits(const uint8_t *img, uint32_t x, uint32_t y)
 void esc_tail_plan(const uint8_t *img, uint32_t size, uint32_t prog_align, esc_tail_plan_t *out)
 {
     memset(out, 0, sizeof(*out));
-    esc_write_scan_t scan;
-    esc_write_scan(img, size, &scan);
-    uint32_t x = scan.end;
+    uint32_t x = esc_write_list_end(img, size);
     out->end = x;
     out->dirty_end = x;
     for (uint32_t i = size; i > x; i--) {

@@ -152,12 +152,45 @@ ESP_SECURE_CERT_PRIV_KEY_TLV,0,$K/test_dev_rsa2048.key,file,,,,,
 EOF
 run 1 "nokind\.csv:2: a PRIV_KEY entry needs priv_key_type" "CSV: key row without priv_key_type" -- \
     "${GEN[@]}" --csv nokind.csv -o c.bin
-cat >hmac.csv <<EOF
-tlv_type,tlv_subtype,data_value,data_type,priv_key_type,algorithm,key_size,efuse_id,efuse_key
-ESP_SECURE_CERT_PRIV_KEY_TLV,0,$K/test_dev_ecp256.key,file,hmac_encrypted,ECDSA,256,1,
-EOF
-run 1 "hmac_encrypted is not supported yet" "CSV: hmac_encrypted refused clearly" -- "${GEN[@]}" --csv hmac.csv -o c.bin
+# HMAC-protected rows: one HMAC_UP key and block per chip, a usable salt, a
+# chip with the HMAC peripheral, a device certificate of the derived key.
+hmac_csv() { # file rows...
+    local f=$1; shift
+    printf 'tlv_type,tlv_subtype,data_value,data_type,priv_key_type,algorithm,key_size,efuse_id,efuse_key\n' >"$f"
+    printf '%s\n' "$@" >>"$f"
+}
+hmac_csv hmac_noblock.csv "ESP_SECURE_CERT_PRIV_KEY_TLV,0,$K/test_dev_ecp256.key,file,hmac_encrypted,ECDSA,256,,"
+run 1 "hmac_noblock\.csv:2: hmac_encrypted needs the eFuse key block" "CSV: hmac_encrypted without efuse_id" -- \
+    "${GEN[@]}" --csv hmac_noblock.csv -o c.bin
+hmac_csv hmac_twoblocks.csv "ESP_SECURE_CERT_PRIV_KEY_TLV,0,$K/test_dev_ecp256.key,file,hmac_encrypted,ECDSA,256,1," \
+    "ESP_SECURE_CERT_USER_DATA_1_TLV,0,x,string,hmac_encrypted,,,2,"
+run 1 "hmac_twoblocks\.csv:3: efuse_id 2, but hmac_twoblocks\.csv:2 says 1" "CSV: two HMAC_UP blocks" -- \
+    "${GEN[@]}" --csv hmac_twoblocks.csv -o c.bin
+hmac_csv hmac_ds_block.csv "ESP_SECURE_CERT_PRIV_KEY_TLV,0,$K/test_dev_rsa2048.key,file,rsa_ds,RSA,2048,1," \
+    "ESP_SECURE_CERT_USER_DATA_1_TLV,0,x,string,hmac_encrypted,,,1,"
+run 1 "KEY1 is needed for HMAC_DOWN_DIGITAL_SIGNATURE, but .* puts the HMAC_UP key there" \
+    "CSV: DS key and HMAC_UP key in one block" -- "${GEN[@]}" --csv hmac_ds_block.csv -o c.bin
+hmac_csv hmac_salt.csv "ESP_SECURE_CERT_ECDSA_KEY_SALT_TLV,0,00112233,hex,,,,," \
+    "ESP_SECURE_CERT_PRIV_KEY_TLV,0,,hex,hmac_derived_ecdsa,ECDSA,256,1,"
+run 1 "hmac_salt\.csv:3: the salt of this derived key \(hmac_salt\.csv:2\) has 4 bytes; at least 16" \
+    "CSV: derived key with a short salt" -- "${GEN[@]}" --csv hmac_salt.csv -o c.bin
+hmac_csv hmac_rsa.csv "ESP_SECURE_CERT_PRIV_KEY_TLV,0,,hex,hmac_derived_ecdsa,RSA,2048,1,"
+run 1 "hmac_derived_ecdsa keys are ECDSA P-256" "CSV: derived key declared RSA" -- "${GEN[@]}" --csv hmac_rsa.csv -o c.bin
+hmac_csv hmac_type.csv "ESP_SECURE_CERT_DS_CONTEXT_TLV,0,00,hex,hmac_encrypted,,,1,"
+run 1 "DS_CONTEXT entry cannot be hmac_encrypted" "CSV: encrypting an entry the device reads in plain" -- \
+    "${GEN[@]}" --csv hmac_type.csv -o c.bin
+hmac_csv hmac_chip.csv "ESP_SECURE_CERT_USER_DATA_1_TLV,0,x,string,hmac_encrypted,,,1,"
+run 1 "needs the HMAC peripheral, which esp32 does not have" "CSV: hmac_encrypted on a chip without HMAC" -- \
+    "${GEN[@]}" --csv hmac_chip.csv --target-chip esp32 -o c.bin
+hmac_csv hmac_cert.csv "ESP_SECURE_CERT_DEV_CERT_TLV,0,$K/test_dev_ecp256.pem,file,,,,," \
+    "ESP_SECURE_CERT_PRIV_KEY_TLV,0,$K/test_dev_ecp256.key,file,hmac_derived_ecdsa,ECDSA,256,1,"
+run 1 "hmac_cert\.csv:3: the device certificate \(hmac_cert\.csv:2\) does not hold the public key of the derived key" \
+    "CSV: DEV cert that is not the derived key's" -- "${GEN[@]}" --csv hmac_cert.csv -o c.bin
+hmac_csv hmac_empty.csv "ESP_SECURE_CERT_USER_DATA_1_TLV,0,,string,,,,,"
+run 1 "hmac_empty\.csv:2:.*: data_value is empty \(a zero-length entry is data_type hex" \
+    "CSV: empty string value (hex is the zero-length form)" -- "${GEN[@]}" --csv hmac_empty.csv -o c.bin
 ok "no image after CSV errors" -- test ! -e c.bin
+ok "no key file after CSV errors" -- test ! -e hmac_key.bin
 
 # Relative paths: the current directory first, then the CSV's folder.
 mkdir -p sub && cp "$K/test_ca.pem" sub/ca_in_csv_dir.pem
@@ -177,6 +210,31 @@ run 1 "holds 16 bytes, expected 32" "HMAC key file of the wrong size" -- "${GEN[
 run 1 "does not fit in the partition" "image larger than --partition-size" -- "${GEN[@]}" --ca-cert "$K/test_ca.pem" \
     --device-cert "$K/test_dev_rsa2048.pem" --partition-size 2048 -o d.bin
 ok "no image after DS errors" -- test ! -e d.bin
+
+# ---- generate --efuse: key blocks already taken on the chip ----
+printf 'KEY1 XTS_AES_128_KEY %064x\n' 7 >efuse_xts.txt
+run 1 "eFuse block KEY1 in efuse_xts\.txt is already used with purpose XTS_AES_128_KEY: it cannot take the HMAC_DOWN_DIGITAL_SIGNATURE key" \
+    "--efuse: DS key block used with another purpose" -- "${GEN[@]}" --private-key "$K/test_dev_rsa2048.key" \
+    --configure_ds --priv_key_algo RSA 2048 --efuse_key_id 1 --efuse efuse_xts.txt -o e.bin
+ok "no image or key file after the --efuse refusal" -- test ! -e e.bin -a ! -e hmac_key.bin
+printf 'KEY1 HMAC_DOWN_DIGITAL_SIGNATURE %s\n' "$(od -An -tx1 -v "$K/test_hmac_key.bin" | tr -d ' \n')" >efuse_ds.txt
+run 1 "KEY1 in efuse_ds\.txt already holds a different HMAC_DOWN_DIGITAL_SIGNATURE key" \
+    "--efuse: a new DS key for a block that holds one" -- "${GEN[@]}" --private-key "$K/test_dev_rsa2048.key" \
+    --configure_ds --priv_key_algo RSA 2048 --efuse_key_id 1 --efuse efuse_ds.txt -o e.bin
+run 0 "KEY1 already holds the HMAC_DOWN_DIGITAL_SIGNATURE key .*nothing to burn" \
+    "--efuse: the block already holds the given DS key" -- "$CLI" generate --private-key "$K/test_dev_rsa2048.key" \
+    --configure_ds --priv_key_algo RSA 2048 --efuse_key_id 1 --efuse_key_file "$K/test_hmac_key.bin" \
+    --efuse efuse_ds.txt -o e.bin
+hmac_csv hmac_up.csv "ESP_SECURE_CERT_USER_DATA_1_TLV,0,x,string,hmac_encrypted,,,1,"
+run 1 "eFuse block KEY1 in efuse_ds\.txt is already used with purpose HMAC_DOWN_DIGITAL_SIGNATURE: it cannot take the HMAC_UP key" \
+    "--efuse: HMAC_UP key block used for DS" -- "${GEN[@]}" --csv hmac_up.csv --efuse efuse_ds.txt -o u.bin
+printf 'KEY0 HMAC_UP %064x\n' 9 >efuse_up0.txt
+run 1 "KEY0 in efuse_up0\.txt already holds an HMAC_UP key, and the device uses the first HMAC_UP block" \
+    "--efuse: an earlier HMAC_UP block would shadow the new key" -- "${GEN[@]}" --csv hmac_up.csv \
+    --efuse efuse_up0.txt -o u.bin
+run 1 "--efuse 'no_such_efuse.txt': file not found" "--efuse file missing" -- "${GEN[@]}" --csv hmac_up.csv \
+    --efuse no_such_efuse.txt -o u.bin
+ok "no image after the --efuse refusals" -- test ! -e u.bin
 run 1 "legacy formats are not supported" "legacy --secure_cert_type nvs" -- "${GEN[@]}" --ca-cert "$K/test_ca.pem" \
     --secure_cert_type nvs
 

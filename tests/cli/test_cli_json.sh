@@ -74,6 +74,17 @@ if rest[:4] == b"\xff\xff\x00\x00":
     rest = rest[4:]
 if rest.strip(b"\xff"):
     failed.add("trailing")
+# signature (docs/signing.md): the last run of SIGNATURE_BLOCK entries covers
+# every byte before it and only INTEGRITY may follow; the reference checked
+# each signature it made, so a well-placed one is valid.
+sig = [i for i, t in enumerate(tlvs) if t["type"] == 8]
+if sig:
+    last = sig[-1]
+    first = last
+    while first > 0 and tlvs[first - 1]["type"] == 8:
+        first -= 1
+    if first == 0 or any(t["type"] != 9 for t in tlvs[last + 1 :]):
+        failed.add("signature")
 got_failed = {c["name"] for c in got["checks"] if not c["ok"]}
 if got_failed != failed or got["ok"] != (not failed) or (rc == 0) != (not failed):
     sys.exit("verify: expected failures %s, got %s (ok=%s, rc=%d)" % (sorted(failed), sorted(got_failed), got["ok"], rc))
@@ -130,6 +141,98 @@ damage 'b[:] = b[:4080]'
 check "verify names a missing INTEGRITY entry" verify_fails_with integrity
 damage 'b[:] = b[:4000]'
 check "verify names a truncated entry" verify_fails_with entries,integrity
+
+# ---- verify: signatures ----
+# The key digest of each signing key, computed here from the key file as
+# docs/signing.md defines it (espsecure digest_sbv2_public_key).
+key_digest() { # key.pem -> hex digest
+    python3 - "$1" <<'PY'
+import hashlib, subprocess, sys
+pem = sys.argv[1]
+txt = subprocess.run(["openssl", "pkey", "-in", pem, "-text_pub", "-noout"], capture_output=True, text=True).stdout
+if "Modulus" in txt:
+    n = int(subprocess.run(["openssl", "rsa", "-in", pem, "-noout", "-modulus"], capture_output=True,
+                           text=True).stdout.split("=")[1], 16)
+    e = 65537 if "65537" in txt else int(txt.split("Exponent:")[1].split()[0])
+    blob = (n.to_bytes(384, "little") + e.to_bytes(4, "little") + pow(2, 6144, n).to_bytes(384, "little")
+            + ((-pow(n, -1, 2**32)) % 2**32).to_bytes(4, "little"))
+else:
+    der = subprocess.run(["openssl", "pkey", "-in", pem, "-pubout", "-outform", "DER"], capture_output=True).stdout
+    bits = {"P-192": 192, "P-256": 256, "P-384": 384}[next(c for c in ("P-192", "P-256", "P-384") if c in txt)]
+    cl = (bits + 7) // 8
+    pt = der[-(2 * cl + 1):]
+    x, y = pt[1 : 1 + cl], pt[1 + cl :]
+    curve = {192: 1, 256: 2, 384: 3}[bits]
+    pad = 64 if bits < 384 else 96
+    blob = (bytes([curve]) + x[::-1] + y[::-1]).ljust(1 + pad, b"\0")
+print(hashlib.sha256(blob).hexdigest())
+PY
+}
+sig_report_is() { # json python-expression (over got and sigs)
+    python3 -c '
+import json, sys
+got = json.load(open(sys.argv[1]))
+sigs = got["signatures"]
+sig = next(c for c in got["checks"] if c["name"] == "signature")
+if not eval(sys.argv[2]):
+    sys.exit("not true: %s in %s" % (sys.argv[2], {"ok": got["ok"], "signature": sig, "signatures": sigs}))' "$1" "$2"
+}
+K="$VEC/keys"
+for spec in "v12_signed_rsa3072 test_sign_rsa3072.pem" "v13_signed_ecdsa256 test_sign_ecdsa256.pem" \
+            "v14_signed_ecdsa384 test_sign_ecdsa384.pem" "v18_sign_existing_bin test_sign_ecdsa256.pem"; do
+    read -r name key <<<"$spec"
+    img="$VEC/$name/outputs/esp_secure_cert_signed.bin"
+    want=$(key_digest "$K/$key")
+    "$CLI" verify --json "$img" >"$SCRATCH/s.json" 2>/dev/null
+    check "verify $name: signature valid, signer not checked, digest of $key" sig_report_is "$SCRATCH/s.json" \
+        "got['ok'] and len(sigs) == 1 and sigs[0]['valid'] and sigs[0]['trusted'] is None and sigs[0]['key_digest'] == '$want' and 'signer not checked: key digest $want' in sig['messages'][0]"
+    "$CLI" verify --json "$img" --trusted-key "$K/$key" >"$SCRATCH/s.json" 2>/dev/null
+    check "verify $name --trusted-key $key" sig_report_is "$SCRATCH/s.json" "got['ok'] and sigs[0]['trusted'] is True"
+done
+img="$VEC/v16_signed_multi_ecdsa256_rsa3072/outputs/esp_secure_cert_signed.bin"
+openssl pkey -in "$K/test_sign_rsa3072.pem" -pubout -out "$SCRATCH/rsa.pub" 2>/dev/null
+"$CLI" verify --json "$img" --trusted-key "$SCRATCH/rsa.pub" >"$SCRATCH/s.json" 2>/dev/null
+check "verify v16: two signatures, the RSA public key trusted" sig_report_is "$SCRATCH/s.json" \
+    "got['ok'] and [s['valid'] for s in sigs] == [True, True] and [s['trusted'] for s in sigs] == [False, True]"
+"$CLI" verify --json "$img" --trusted-digest "$(key_digest "$K/test_sign_ecdsa256.pem")" >"$SCRATCH/s.json" 2>/dev/null
+check "verify v16 --trusted-digest of the ECDSA key" sig_report_is "$SCRATCH/s.json" \
+    "got['ok'] and [s['trusted'] for s in sigs] == [True, False]"
+"$CLI" verify --json "$img" --trusted-key "$K/test_sign_ecdsa384.pem" >"$SCRATCH/s.json" 2>/dev/null
+check "verify v16 with an untrusted signer fails" sig_report_is "$SCRATCH/s.json" \
+    "not got['ok'] and not sig['ok'] and any('no valid signature by a trusted key' in m for m in sig['messages'])"
+"$CLI" verify --json "$V01" --trusted-key "$K/test_sign_ecdsa256.pem" >"$SCRATCH/s.json" 2>/dev/null
+check "verify: an unsigned image fails when a trusted key is given" sig_report_is "$SCRATCH/s.json" \
+    "not sig['ok'] and sigs == [] and 'not signed' in sig['messages'][0]"
+
+# Bit flips in a signed image, with CRCs and INTEGRITY fixed so that only the
+# signature can tell.
+S13="$VEC/v13_signed_ecdsa256/outputs/esp_secure_cert_signed.bin"
+flip() { # offset-expression -> $SCRATCH/bad.bin
+    python3 -c '
+import hashlib, sys, zlib
+b = bytearray(open(sys.argv[1], "rb").read())
+def entries():
+    off = 0
+    while off + 12 <= len(b) and b[off:off + 4] == b"\x11\xba\x5e\xba":
+        n = int.from_bytes(b[off + 10 : off + 12], "little")
+        yield off, b[off + 8], n
+        off += 12 + n + (-n % 16) + 4
+ents = list(entries())
+sig = next(o for o, t, n in ents if t == 8)
+b[eval(sys.argv[3])] ^= 0x01
+for off, t, n in ents:
+    if t == 9:
+        b[off + 12 : off + 44] = hashlib.sha256(bytes(b[:off])).digest()
+    end = off + 12 + n + (-n % 16)
+    b[end : end + 4] = zlib.crc32(bytes(b[off:end]), 0xFFFFFFFF).to_bytes(4, "little")
+open(sys.argv[2], "wb").write(b)' "$S13" "$SCRATCH/bad.bin" "$1"
+}
+flip 100
+check "verify names a changed byte in the signed range" verify_fails_with signature
+flip 'sig + 12 + 16 + 1 + 64 + 5'
+check "verify names a changed signature value" verify_fails_with signature
+flip 'sig + 12 + 16 + 1 + 3'
+check "verify names a changed signing key" verify_fails_with signature
 
 # ---- simulate --json: what the public API returns ----
 efuse_file() { # key-file block purpose -> eFuse text file
@@ -238,6 +341,33 @@ check "simulate v28 without eFuse gives no key" json_field_is "$SCRATCH/p.json" 
     >"$SCRATCH/p.json" 2>/dev/null
 check "simulate reports a missing INTEGRITY entry" json_field_is "$SCRATCH/p.json" \
     "got['integrity'] is None and got['integrity_error'] == 'ESP_ERR_NOT_FOUND'"
+
+# HMAC-protected keys made by generate (v23/v24's CSVs, our defined result):
+# the API returns the PEM key decrypted / the PBKDF2-derived key, computed
+# here with openssl and hashlib.
+for name in v23_csv_hmac_encrypted_key v24_csv_hmac_ecdsa_derived; do
+    work="$SCRATCH/$name"; cp -r "$VEC/$name" "$work"; chmod -R u+w "$work"
+    (cd "$work" && "$CLI" generate -q --csv inputs/config.csv --test-seed x -o out/img.bin 2>/dev/null)
+    efuse_file "$work/out/hmac_key.bin" 1 HMAC_UP "$work/up.txt"
+    if [ "$name" = v23_csv_hmac_encrypted_key ]; then
+        (openssl pkey -in "$work/inputs/test_dev_rsa2048.key" -traditional && printf '\0') >"$work/want"
+        type=ESP_SECURE_CERT_HMAC_ENCRYPTED_KEY
+    else
+        python3 -c '
+import hashlib, sys
+d = hashlib.pbkdf2_hmac("sha256", open(sys.argv[1], "rb").read(), bytes(range(32)), 2048, 32)
+sys.stdout.buffer.write(bytes.fromhex("30310201010420") + d + bytes.fromhex("a00a06082a8648ce3d030107"))' \
+            "$work/out/hmac_key.bin" | openssl ec -inform DER -outform DER -out "$work/want" 2>/dev/null
+        type=ESP_SECURE_CERT_HMAC_DERIVED_ECDSA_KEY
+    fi
+    want=$(sha256sum <"$work/want" | cut -d' ' -f1)
+    "$CLI" simulate --flash "$work/out/img.bin" --efuse "$work/up.txt" --json >"$SCRATCH/p.json" 2>/dev/null
+    check "simulate generated $name" json_field_is "$SCRATCH/p.json" \
+        "got['priv_key_sha256'] == '$want' and got['priv_key_len'] == $(stat -c %s "$work/want") and got['priv_key_type'] == '$type' and got['integrity'] is True"
+    "$CLI" simulate --flash "$work/out/img.bin" --json >"$SCRATCH/p.json" 2>/dev/null
+    check "simulate generated $name without the eFuse key gives no key" json_field_is "$SCRATCH/p.json" \
+        "got['priv_key_sha256'] is None and got['priv_key_type'] == '$type'"
+done
 
 # simulate must not change the image (opened read-only).
 cp "$V01" "$SCRATCH/ro.bin"; before=$(sha256sum <"$SCRATCH/ro.bin")
