@@ -13,7 +13,8 @@
 
 #include <openssl/evp.h>
 
-#include "../tools/ds_gen.c"
+#include "ds_gen.h"
+#include "esc_ds_layout.h"
 
 #include "host_ds.h"
 #include "host_efuse.h"

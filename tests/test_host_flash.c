@@ -323,7 +323,7 @@ static void test_powercut_tears_program(void **state)
         want[i] = old[i] & data[i];
     }
     uint8_t first[512];
-    for (int run = 0; run < 2; run++) {
+    for (volatile int run = 0; run < 2; run++) {
         memset(buf, 0xFF, sizeof(buf));
         memcpy(buf, old, sizeof(old));
         esc_host_flash_t *f;

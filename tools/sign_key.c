@@ -158,7 +158,7 @@ int esc_signing_key_parse(const uint8_t *data, size_t len, const char *name, esc
         return esc_sign_fail(err, err_len,
                              "%s: not a readable private key (PEM or DER, unencrypted RSA or EC expected)", name);
     }
-    esc_sign_alg_t alg;
+    esc_sign_alg_t alg = ESC_SIGN_RSA3072; /* set by classify; initialised for -Wmaybe-uninitialized */
     if (classify(pkey, &alg, name, err, err_len) != 0) {
         EVP_PKEY_free(pkey);
         return -1;
