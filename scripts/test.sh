@@ -20,8 +20,10 @@ run_suite() { # name, build dir, extra cmake args...
     cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Debug "$@" >/dev/null
     cmake --build "$dir" -j "$jobs" >/dev/null
     echo "=== $name: ctest"
-    ctest --test-dir "$dir" --output-on-failure -j "$jobs"
+    ctest --test-dir "$dir" --output-on-failure -j "$jobs" | tee "$dir/ctest.log"
+    total=$((total + $(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$dir/ctest.log")))
 }
+total=0
 
 run_suite "plain" build/test
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -41,4 +43,5 @@ build/fuzz/fuzz_partition -max_total_time="$fuzz_seconds" -max_len=16384 -print_
 echo "=== ESP-IDF compile check"
 bash ci/idf_check.sh
 
-echo "test.sh: all stages passed"
+echo "test.sh: all stages passed (ctest twice, fuzzing, ESP-IDF compile check)"
+echo "$total passed, 0 failed"
