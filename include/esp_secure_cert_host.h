@@ -64,7 +64,10 @@ esp_err_t esp_secure_cert_host_open(const char *image_path, const esp_secure_cer
  */
 esp_err_t esp_secure_cert_host_open_buffer(void *buf, size_t len, const esp_secure_cert_host_config_t *cfg);
 
-/* Forget the image and the eFuse state. Safe to call when nothing is open. */
+/* Forget the image and the eFuse state. Safe to call when nothing is open.
+ * Values the read API returned from this image must be released before:
+ * after the close their memory is gone and the free functions can no longer
+ * tell flash data from a heap copy. */
 void esp_secure_cert_host_close(void);
 
 /* Replace the random source (esp_fill_random, and the port's random for IVs

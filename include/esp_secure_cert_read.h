@@ -45,8 +45,10 @@ esp_err_t esp_secure_cert_init_nvs_partition(void);
 /*
  * Device certificate (type ESP_SECURE_CERT_DEV_CERT_TLV, subtype 0).
  * *buffer may point straight into mapped flash or to heap memory (encrypted
- * entries, legacy NVS); always release it with esp_secure_cert_free_device_cert().
- * For other subtypes use esp_secure_cert_get_tlv_info().
+ * entries, legacy NVS); always release it with esp_secure_cert_free_device_cert()
+ * (which tells the two apart by address, so it is safe after
+ * esp_secure_cert_unmap_partition(); the flash bytes themselves are then no
+ * longer mapped). For other subtypes use esp_secure_cert_get_tlv_info().
  */
 esp_err_t esp_secure_cert_get_device_cert(char **buffer, uint32_t *len);
 esp_err_t esp_secure_cert_free_device_cert(char *buffer);
@@ -59,7 +61,11 @@ esp_err_t esp_secure_cert_free_ca_cert(char *buffer);
 /*
  * Private key (ESP_SECURE_CERT_PRIV_KEY_TLV, subtype 0). Encrypted or derived
  * keys are returned decrypted in heap memory; esp_secure_cert_free_priv_key()
- * wipes and frees it.
+ * wipes and frees it. Errors: ESP_FAIL (no partition, or no valid entry),
+ * ESP_ERR_INVALID_MAC (an HMAC-encrypted entry fails its GCM tag; the
+ * original reports ESP_FAIL; no plaintext is returned), ESP_ERR_INVALID_SIZE
+ * (an encrypted entry shorter than its tag), ESP_ERR_NOT_SUPPORTED (no HMAC
+ * peripheral), ESP_ERR_NO_MEM.
  */
 esp_err_t esp_secure_cert_get_priv_key(char **buffer, uint32_t *len);
 esp_err_t esp_secure_cert_free_priv_key(char *buffer);

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config libmbedtls-dev libssl-dev libcmocka-dev clang
-      gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf python3)
+      gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf python3 python3-kconfiglib)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,7 +1,8 @@
 /*
  * The CLI's CSV reader (tools/csv_reader.c): RFC 4180 fields as Python's csv
  * module reads them, exact line:column positions, and the mapping of the
- * esp_secure_cert columns to generator entries.
+ * esp_secure_cert columns to generator entries; the tlv_type names it
+ * accepts (tools/tlv_names.c).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,11 +15,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../tools/cli_args.c"
-#include "../tools/cli_util.c"
-#include "../tools/csv_reader.c"
-#include "../tools/gen_entries.c"
-#include "../tools/tlv_names.c"
+#include "cli.h"
+#include "cli_args.h"
+#include "csv_reader.h"
+#include "esp_secure_cert_tlv_config.h"
+#include "gen_core.h"
+#include "tlv_names.h"
 
 static csv_doc_t tokenize_ok(const char *text)
 {
@@ -205,6 +207,65 @@ static void test_header_without_required_column(void **state)
     free(path);
 }
 
+/* tlv_type names: the original tool's enum (tools/esp_secure_cert/
+ * tlv_format.py, tlv_type_t), which its CSV files use, and the C header's
+ * enum identifiers, taken here from the header itself. */
+#define HEADER_NAME(id) {#id, id}
+
+static void test_type_names(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        unsigned type;
+    } k_original[] = {
+        {"ESP_SECURE_CERT_CA_CERT_TLV", 0},          {"ESP_SECURE_CERT_DEV_CERT_TLV", 1},
+        {"ESP_SECURE_CERT_PRIV_KEY_TLV", 2},         {"ESP_SECURE_CERT_DS_DATA_TLV", 3},
+        {"ESP_SECURE_CERT_DS_CONTEXT_TLV", 4},       {"ESP_SECURE_CERT_ECDSA_KEY_SALT_TLV", 5},
+        {"ESP_SECURE_CERT_SEC_CFG_TLV", 6},          {"ESP_SECURE_CERT_TEE_SEC_STORAGE_KEY_TLV", 7},
+        {"ESP_SECURE_CERT_SIGNATURE_BLOCK_TLV", 8},  {"ESP_SECURE_CERT_INTEGRITY_TLV", 9},
+        {"TLV_END", 50},                             {"ESP_SECURE_CERT_USER_DATA_1_TLV", 51},
+        {"ESP_SECURE_CERT_USER_DATA_2_TLV", 52},     {"ESP_SECURE_CERT_USER_DATA_3_TLV", 53},
+        {"ESP_SECURE_CERT_USER_DATA_4_TLV", 54},     {"ESP_SECURE_CERT_USER_DATA_5_TLV", 55},
+    };
+    static const struct {
+        const char *name;
+        unsigned type;
+    } k_header[] = {
+        HEADER_NAME(ESP_SECURE_CERT_CA_CERT_TLV),         HEADER_NAME(ESP_SECURE_CERT_DEV_CERT_TLV),
+        HEADER_NAME(ESP_SECURE_CERT_PRIV_KEY_TLV),        HEADER_NAME(ESP_SECURE_CERT_DS_DATA_TLV),
+        HEADER_NAME(ESP_SECURE_CERT_DS_CONTEXT_TLV),      HEADER_NAME(ESP_SECURE_CERT_HMAC_ECDSA_KEY_SALT),
+        HEADER_NAME(ESP_SECURE_CERT_TLV_SEC_CFG),         HEADER_NAME(ESP_SECURE_CERT_TEE_SEC_STORAGE_KEY_TLV),
+        HEADER_NAME(ESP_SECURE_CERT_SIGNATURE_BLOCK_TLV), HEADER_NAME(ESP_SECURE_CERT_INTEGRITY_TLV),
+        HEADER_NAME(ESP_SECURE_CERT_TLV_END),             HEADER_NAME(ESP_SECURE_CERT_USER_DATA_1),
+        HEADER_NAME(ESP_SECURE_CERT_USER_DATA_2),         HEADER_NAME(ESP_SECURE_CERT_USER_DATA_3),
+        HEADER_NAME(ESP_SECURE_CERT_USER_DATA_4),         HEADER_NAME(ESP_SECURE_CERT_USER_DATA_5),
+        HEADER_NAME(ESP_SECURE_CERT_MATTER_TLV_1),        HEADER_NAME(ESP_SECURE_CERT_MATTER_TLV_2),
+    };
+    char buf[TLV_NAME_LEN];
+    uint8_t type;
+    for (size_t i = 0; i < sizeof(k_original) / sizeof(k_original[0]); i++) {
+        assert_int_equal(tlv_type_from_name(k_original[i].name, &type), 0);
+        assert_int_equal(type, k_original[i].type);
+        assert_string_equal(tlv_csv_name(type, buf, sizeof(buf)), k_original[i].name);
+    }
+    for (size_t i = 0; i < sizeof(k_header) / sizeof(k_header[0]); i++) {
+        assert_int_equal(tlv_type_from_name(k_header[i].name, &type), 0);
+        assert_int_equal(type, k_header[i].type);
+    }
+    /* The Matter types came after the original tool; the bounds are no type. */
+    assert_null(tlv_csv_name(ESP_SECURE_CERT_MATTER_TLV_1, buf, sizeof(buf)));
+    static const char *const k_unknown[] = {"ESP_SECURE_CERT_TLV_MAX", "ESP_SECURE_CERT_TLV_INVALID", "CA_CERT",
+                                            "ESP_SECURE_CERT_CA_CERT", "esp_secure_cert_ca_cert_tlv", ""};
+    for (size_t i = 0; i < sizeof(k_unknown) / sizeof(k_unknown[0]); i++) {
+        assert_int_equal(tlv_type_from_name(k_unknown[i], &type), -1);
+    }
+    /* The salt keeps the vectors' short name (expected.json). */
+    assert_string_equal(tlv_short_name(ESP_SECURE_CERT_HMAC_ECDSA_KEY_SALT), "ECDSA_KEY_SALT");
+    assert_null(tlv_short_name(ESP_SECURE_CERT_TLV_MAX));
+    assert_null(tlv_short_name(10));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -216,6 +277,7 @@ int main(void)
         cmocka_unit_test(test_cell_errors),
         cmocka_unit_test(test_empty_values),
         cmocka_unit_test(test_header_without_required_column),
+        cmocka_unit_test(test_type_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,7 +19,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
-#include "../tools/gen_efuse.c"
+#include "gen_efuse.h"
 
 static const uint8_t k_key[32] = "ESC-TEST-ONLY-HMAC-KEY-DONOTUSE!";
 

@@ -15,7 +15,7 @@
 
 #include <openssl/pem.h>
 
-#include "../tools/key_input.c"
+#include "key_input.h"
 #include "mini_json.h"
 #include "test_files.h"
 

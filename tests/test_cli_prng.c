@@ -13,8 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../tools/prng_v1.c"
-#include "../tools/rng.c"
+#include <openssl/evp.h>
+
+#include "rng.h"
 #include "mini_json.h"
 #include "test_files.h"
 
@@ -119,7 +120,6 @@ static void test_stream_definition(void **state)
         assert_int_equal(EVP_Digest(msg, n + 4, want + 32 * i, &len, EVP_sha256(), NULL), 1);
     }
     assert_memory_equal(got, want, sizeof(got));
-    assert_int_equal(r.draws, 3);
     assert_int_equal(r.drawn, 100);
     esc_rng_free(&r);
 }

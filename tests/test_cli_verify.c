@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../tools/cli_args.c"
-#include "../tools/cli_util.c"
-#include "../tools/verify_sig.c"
+#include "cli_args.h"
+#include "cli.h"
+#include "verify_sig.h"
 #include "test_files.h"
 
 static uint8_t *vector_file(const char *rel, size_t *len)

@@ -765,6 +765,30 @@ static void test_vector_v29_hw_pbkdf2(void **state)
     mj_free(json);
 }
 
+/* The HMAC peripheral belongs to the chip, not to a partition: PBKDF2 keyed
+ * by it works with no image open, as in the original (which never looks at
+ * the partition). Expected output: OpenSSL's PBKDF2 with the same key. */
+static void test_hw_pbkdf2_without_partition(void **state)
+{
+    (void)state;
+    esp_secure_cert_host_close();
+    uint8_t key[32];
+    for (size_t i = 0; i < sizeof(key); i++) {
+        key[i] = (uint8_t)(0xA5 ^ (i * 7));
+    }
+    assert_int_equal(esp_secure_cert_host_burn_key(3, ESC_PURPOSE_HMAC_UP, key, true), ESP_OK);
+    static const uint8_t salt[] = "salt of a partition-less PBKDF2";
+    uint8_t hw[40], want[40];
+    assert_int_equal(esp_pbkdf2_hmac_sha256(HMAC_KEY3, salt, sizeof(salt), 5, sizeof(hw), hw), 0);
+    assert_int_equal(PKCS5_PBKDF2_HMAC((const char *)key, (int)sizeof(key), salt, (int)sizeof(salt), 5, EVP_sha256(),
+                                       (int)sizeof(want), want),
+                     1);
+    assert_memory_equal(hw, want, sizeof(want));
+    /* Another block has no HMAC_UP key: the peripheral refuses it. */
+    assert_int_equal(esp_pbkdf2_hmac_sha256(HMAC_KEY0, salt, sizeof(salt), 1, sizeof(hw), hw), -1);
+    esp_secure_cert_host_close();
+}
+
 /* Key and IV of the HMAC-based encryption scheme (tests/vectors/README.md). */
 static void hmac_scheme_key_iv(const uint8_t *hmac_key, size_t key_len, uint8_t aes_key[32], uint8_t iv[16])
 {
@@ -889,6 +913,7 @@ int main(void)
         cmocka_unit_test(test_sw_pbkdf2_api),
         cmocka_unit_test(test_vector_v29_derived_key),
         cmocka_unit_test(test_vector_v29_hw_pbkdf2),
+        cmocka_unit_test(test_hw_pbkdf2_without_partition),
         cmocka_unit_test(test_vector_v28_encrypted_entries),
         cmocka_unit_test(test_vector_v31_tampered),
         cmocka_unit_test(test_util),

@@ -15,8 +15,8 @@
 #include <openssl/core_names.h>
 #include <openssl/hmac.h>
 
-#include "../tools/ds_gen.c"
-
+#include "ds_gen.h"
+#include "esc_ds_layout.h"
 #include "host_ds.h"
 #include "host_efuse.h"
 #include "test_ds_helpers.h"

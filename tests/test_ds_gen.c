@@ -17,9 +17,10 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "../tools/ds_gen.c"
-#include "../tools/ds_selftest.c"
-
+#include "ds_gen.h"
+#include "ds_selftest.h"
+#include "esc_ds_layout.h"
+#include "esc_port.h"
 #include "esp_secure_cert_host.h"
 #include "test_ds_helpers.h"
 

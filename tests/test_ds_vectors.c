@@ -14,10 +14,13 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "../tools/ds_gen.c"
-#include "../tools/ds_selftest.c"
-
+#include "ds_gen.h"
+#include "ds_selftest.h"
+#include "esc_ds_layout.h"
+#include "esc_port.h"
 #include "esp_secure_cert_host.h"
+#include "esp_secure_cert_read.h"
+#include "host_ds.h"
 #include "mini_json.h"
 #include "test_ds_helpers.h"
 #include "test_files.h"

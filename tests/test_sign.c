@@ -29,19 +29,9 @@
 #include "mini_json.h"
 #include "test_files.h"
 
-/* The signer lives in the CLI's sources; build them into this test unless
- * the build links them as a library. */
-#ifndef ESC_HAVE_TOOLS_CORE
-#include "../tools/gen_append.c"
-#include "../tools/prng_v1.c"
-#include "../tools/rng.c"
-#include "../tools/sign_block.c"
-#include "../tools/sign_ecdsa.c"
-#include "../tools/sign_key.c"
-#include "../tools/sign_rsa.c"
-#else
-#include "../tools/sign_block.h"
-#endif
+/* The signer is the CLI's (tools/sign_*.c, linked from esc_tools_lib); its
+ * internal header gives the key's EVP_PKEY and the coordinate sizes. */
+#include "sign_internal.h"
 
 #define VDIR ESC_VECTORS_DIR "/"
 #define MAX_KEYS 4

@@ -878,6 +878,76 @@ static void test_derive_key_buffer_mode(void **state)
     assert_provisioned(3, pub_b, salt);
 }
 
+/* The eFuse key and the HMAC peripheral are the chip's: in buffer mode every
+ * HMAC writer works with no partition at all, as in the original. */
+static void test_buffer_mode_without_partition(void **state)
+{
+    (void)state;
+    static uint8_t buf[PART];
+    size_t len;
+
+    /* Encryption: v28's entries, byte for byte. */
+    esp_secure_cert_host_close();
+    burn_vec_key(VEC28);
+    uint8_t *img = vec_file(VEC28, "outputs/esp_secure_cert.bin", &len);
+    long prefix = vec_tlv(VEC28, 2).offset;
+    memset(buf, 0xFF, sizeof(buf));
+    memcpy(buf, img, (size_t)prefix);
+    size_t written = (size_t)prefix;
+    esp_secure_cert_write_config_t cfg = buffer_cfg(buf, sizeof(buf), &written);
+    append_v28_plaintexts(&cfg);
+    assert_int_equal(written, len);
+    assert_is_v28(buf, sizeof(buf));
+    free(img);
+
+    /* Salt and marker: v29's entries. */
+    esp_secure_cert_host_close();
+    burn_vec_key(VEC29);
+    size_t salt_len, img_len;
+    uint8_t subtype;
+    uint8_t *salt = deriv_salt(&s_deriv_vecs[0], buf, &salt_len, &subtype, &img_len);
+    cfg = buffer_cfg(buf, sizeof(buf), NULL);
+    assert_int_equal(esp_secure_cert_append_tlv_with_hmac_ecdsa_derivation(
+                         salt, salt_len, (esp_secure_cert_tlv_subtype_t)subtype, &cfg),
+                     ESP_OK);
+    uint8_t *want = vec_file(VEC29, "outputs/esp_secure_cert.bin", &len);
+    assert_memory_equal(buf, want, len);
+    assert_erased(buf + len, PART - len);
+    free(want);
+    free(salt);
+
+    /* Full provisioning: flash mode needs the partition and touches nothing
+     * without it; buffer mode burns the key and fills the buffer. */
+    esp_secure_cert_host_close();
+    rng_pin(77);
+    uint8_t pub[PUB_LEN];
+    size_t pub_len = sizeof(pub);
+    assert_int_equal(esp_secure_cert_derive_hmac_ecdsa_key(pub, &pub_len, ESP_SECURE_CERT_SUBTYPE_0, NULL),
+                     ESP_ERR_SECURE_CERT_PARTITION_NOT_FOUND);
+    assert_int_equal(hmac_up_block(), -1);
+    memset(buf, 0xFF, sizeof(buf));
+    cfg = buffer_cfg(buf, sizeof(buf), NULL);
+    assert_int_equal(esp_secure_cert_derive_hmac_ecdsa_key(pub, &pub_len, ESP_SECURE_CERT_SUBTYPE_0, &cfg), ESP_OK);
+    assert_int_equal(hmac_up_block(), 0);
+    /* The draws: salt, then HMAC key; d = PBKDF2(key, salt, 2048) (OpenSSL). */
+    uint8_t stream[64], want_d[32], got_d[32];
+    rng_expect(77, stream, sizeof(stream));
+    assert_int_equal(PKCS5_PBKDF2_HMAC((const char *)stream + 32, 32, stream, 32, 2048, EVP_sha256(), 32, want_d), 1);
+    /* The buffer, as a partition on a chip with that key, derives d, whose
+     * public key is the one returned. */
+    esp_secure_cert_host_config_t hc = ESP_SECURE_CERT_HOST_CONFIG_DEFAULT();
+    hc.partition_offset = 0;
+    assert_int_equal(esp_secure_cert_host_open_buffer(buf, sizeof(buf), &hc), ESP_OK);
+    assert_int_equal(esp_secure_cert_host_burn_key(0, PURPOSE_HMAC_UP, stream + 32, true), ESP_OK);
+    char *der;
+    uint32_t der_len;
+    assert_int_equal(esp_secure_cert_get_priv_key(&der, &der_len), ESP_OK);
+    der_scalar((const uint8_t *)der, der_len, got_d);
+    assert_memory_equal(got_d, want_d, 32);
+    assert_pub_of_der((const uint8_t *)der, der_len, pub);
+    esp_secure_cert_free_priv_key(der);
+}
+
 /* Flash and eFuse exactly as in the snapshot / blank. */
 static void assert_untouched(void)
 {
@@ -1271,6 +1341,7 @@ int main(void)
         cmocka_unit_test_teardown(test_derivation_bad_input, teardown),
         cmocka_unit_test_teardown(test_derive_key_pinned_rng, teardown),
         cmocka_unit_test_teardown(test_derive_key_buffer_mode, teardown),
+        cmocka_unit_test_teardown(test_buffer_mode_without_partition, teardown),
         cmocka_unit_test_teardown(test_derive_key_bad_input, teardown),
         cmocka_unit_test_teardown(test_derive_key_resumes, teardown),
         cmocka_unit_test_teardown(test_powercut_derivation_pair, teardown),

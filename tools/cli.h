@@ -34,12 +34,15 @@ extern "C" {
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Same with an explicit exit code (CLI_EXIT_USAGE for usage errors). */
 int cli_error_code(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A message into err (when err is not NULL) for the caller to report: the
+ * helpers below the commands say what went wrong and the command where.
+ * Returns -1, so that a helper can `return cli_fail(err, err_len, ...)`. */
+int cli_fail(char *err, size_t err_len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Informational line on stderr unless quiet mode is on (stdout may carry
  * JSON or an image). */
 void cli_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_set_quiet(bool quiet);
-bool cli_quiet(void);
 
 /*
  * Read a whole regular file (at most CLI_MAX_INPUT_FILE bytes). On success
@@ -49,13 +52,19 @@ bool cli_quiet(void);
  */
 int cli_read_file(const char *path, uint8_t **data, size_t *len, char *err, size_t err_len);
 
+/* Wipe (OPENSSL_cleanse) and free a buffer that may hold a secret. NULL is
+ * fine. */
+void cli_free_secret(void *p, size_t len);
+
+/* An OpenSSL pem_password_cb that never prompts: an encrypted key read
+ * without a password is an error, not a read from the terminal. */
+int cli_no_password(char *buf, int size, int rwflag, void *u);
+
 /* Does a path name an existing file system object? */
 bool cli_path_exists(const char *path);
 
 /* SHA-256 (OpenSSL). 0 on success. */
 int cli_sha256(const void *data, size_t len, uint8_t out[32]);
-/* Lower-case hex of up to 64 bytes into buf (needs 2*len+1). */
-void cli_hex(const uint8_t *data, size_t len, char *buf);
 
 /* Command entry points: argv[0] is the command name. Each returns an exit code. */
 int cmd_list(int argc, char **argv);

@@ -158,6 +158,7 @@ int cli_parse(const char *command, const cli_opt_t *opts, size_t nopts, int argc
             /* One value per occurrence, kept across occurrences. */
             const char **grown = realloc(v->vals, ((size_t)v->nvals + 2) * sizeof(*v->vals));
             if (grown == NULL) {
+                fprintf(stderr, "%s %s: out of memory\n", CLI_PROGRAM_NAME, command);
                 cli_parsed_free(out);
                 return -1;
             }
@@ -192,6 +193,7 @@ int cli_parse(const char *command, const cli_opt_t *opts, size_t nopts, int argc
         int max = o->nargs == CLI_NARGS_PLUS ? argc : o->nargs;
         v->vals = calloc((size_t)(max > 0 ? max : 1) + 1, sizeof(*v->vals));
         if (v->vals == NULL) {
+            fprintf(stderr, "%s %s: out of memory\n", CLI_PROGRAM_NAME, command);
             cli_parsed_free(out);
             return -1;
         }
@@ -217,6 +219,31 @@ int cli_parse(const char *command, const cli_opt_t *opts, size_t nopts, int argc
         }
     }
     return 0;
+}
+
+bool cli_begin(const cli_command_t *cmd, int argc, char **argv, cli_parsed_t *p, const char **image,
+               int *exit_code)
+{
+    memset(p, 0, sizeof(*p));
+    if (cli_wants_help(argc, argv, 1)) {
+        cli_print_help(stdout, cmd->usage, cmd->description, cmd->opts, cmd->nopts);
+        *exit_code = CLI_EXIT_OK;
+        return false;
+    }
+    if (cli_parse(cmd->name, cmd->opts, cmd->nopts, argc, argv, 1, p) != 0) {
+        *exit_code = CLI_EXIT_USAGE;
+        return false;
+    }
+    if (image != NULL) {
+        if (p->npositional != 1) {
+            cli_parsed_free(p);
+            *exit_code = cli_error_code(CLI_EXIT_USAGE, "%s: expected one IMAGE argument (usage: %s)", cmd->name,
+                                        cmd->usage);
+            return false;
+        }
+        *image = p->positional[0];
+    }
+    return true;
 }
 
 void cli_parsed_free(cli_parsed_t *p)

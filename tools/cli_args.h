@@ -55,6 +55,25 @@ int cli_parse(const char *command, const cli_opt_t *opts, size_t nopts, int argc
               cli_parsed_t *out);
 void cli_parsed_free(cli_parsed_t *p);
 
+/* A command's help text and option table. */
+typedef struct {
+    const char *name; /* as typed: "list" */
+    const char *usage;
+    const char *description;
+    const cli_opt_t *opts;
+    size_t nopts;
+} cli_command_t;
+
+/*
+ * The start of every command. --help prints the help (exit 0) and a usage
+ * error its message (exit 2): false is returned with *exit_code set. Else the
+ * options are in *p (free with cli_parsed_free) and true is returned. With
+ * `image` non-NULL exactly one positional argument, the image, is required
+ * and returned there.
+ */
+bool cli_begin(const cli_command_t *cmd, int argc, char **argv, cli_parsed_t *p, const char **image,
+               int *exit_code);
+
 /* Was --help or -h given anywhere before `--`? */
 bool cli_wants_help(int argc, char **argv, int first);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "cli.h"
@@ -16,11 +17,6 @@ static bool s_quiet;
 void cli_set_quiet(bool quiet)
 {
     s_quiet = quiet;
-}
-
-bool cli_quiet(void)
-{
-    return s_quiet;
 }
 
 static void vreport(const char *kind, const char *fmt, va_list ap)
@@ -49,6 +45,17 @@ int cli_error_code(int code, const char *fmt, ...)
     return code;
 }
 
+int cli_fail(char *err, size_t err_len, const char *fmt, ...)
+{
+    if (err != NULL && err_len > 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, err_len, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
 void cli_warn(const char *fmt, ...)
 {
     va_list ap;
@@ -67,6 +74,23 @@ void cli_info(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
+}
+
+void cli_free_secret(void *p, size_t len)
+{
+    if (p != NULL) {
+        OPENSSL_cleanse(p, len);
+        free(p);
+    }
+}
+
+int cli_no_password(char *buf, int size, int rwflag, void *u)
+{
+    (void)buf;
+    (void)size;
+    (void)rwflag;
+    (void)u;
+    return 0;
 }
 
 bool cli_path_exists(const char *path)
@@ -122,14 +146,4 @@ int cli_sha256(const void *data, size_t len, uint8_t out[32])
 {
     unsigned int n = 0;
     return EVP_Digest(data, len, out, &n, EVP_sha256(), NULL) == 1 && n == 32 ? 0 : -1;
-}
-
-void cli_hex(const uint8_t *data, size_t len, char *buf)
-{
-    static const char k_digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < len; i++) {
-        buf[2 * i] = k_digits[data[i] >> 4];
-        buf[2 * i + 1] = k_digits[data[i] & 15];
-    }
-    buf[2 * len] = 0;
 }

@@ -10,22 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-
 #include "cli.h"
 #include "cli_args.h"
 #include "csv_reader.h"
-#include "gen_append.h"
 #include "esc_tlv.h"
+#include "esp_secure_cert_tlv_config.h"
+#include "gen_append.h"
 #include "gen_core.h"
+#include "gen_output.h"
 #include "out_file.h"
 #include "rng.h"
 #include "sign_block.h"
-#include "tlv_names.h"
-
-#define DEFAULT_DIR "esp_secure_cert_data"
-#define DEFAULT_BIN "esp_secure_cert.bin"
-#define DEFAULT_SIGNED_BIN "esp_secure_cert_signed.bin"
+#include "text_codec.h"
 
 static const cli_opt_t k_opts[] = {
     {"ca-cert", NULL, 0, 1, "FILE", "CA certificate (PEM or DER) -> CA_CERT entry"},
@@ -91,36 +87,6 @@ static const char k_desc[] =
     "--single-pass there is one generation: esp_secure_cert.bin is the signed image's entries\n"
     "plus INTEGRITY and hmac_key.bin belongs to both.";
 
-typedef struct {
-    const char *chip;
-    const char *port;
-    const char *offset;
-    const char *out_path;   /* image path, or NULL for the default */
-    const char *key_dir;
-    const char *efuse_path;
-    bool force;
-    bool quiet;
-    size_t partition_size;
-} gen_ctx_t;
-
-static FILE *info_stream(const gen_ctx_t *g)
-{
-    return (g->out_path != NULL && strcmp(g->out_path, "-") == 0) ? stderr : stdout;
-}
-
-/* Directory of a file path ("." if none). */
-static void dir_of(const char *path, char *buf, size_t cap)
-{
-    const char *slash = strrchr(path, '/');
-    if (slash == NULL) {
-        snprintf(buf, cap, ".");
-    } else if (slash == path) {
-        snprintf(buf, cap, "/");
-    } else {
-        snprintf(buf, cap, "%.*s", (int)(slash - path), path);
-    }
-}
-
 static int add_flag_entry(gen_entries_t *list, uint8_t type, const char *path, const char *flag)
 {
     gen_entry_t *e = gen_entries_add(list);
@@ -132,180 +98,6 @@ static int add_flag_entry(gen_entries_t *list, uint8_t type, const char *path, c
     e->data_type = GEN_DATA_FILE;
     snprintf(e->where, sizeof(e->where), "%s", flag);
     snprintf(e->where_value, sizeof(e->where_value), "%s", flag);
-    return 0;
-}
-
-static int hex_to_bytes(const char *s, uint8_t **out, size_t *len)
-{
-    size_t n = strlen(s);
-    if (n % 2 != 0) {
-        return -1;
-    }
-    *out = malloc(n / 2 + 1);
-    if (*out == NULL) {
-        return -1;
-    }
-    for (size_t i = 0; i < n / 2; i++) {
-        unsigned v;
-        if (sscanf(s + 2 * i, "%2x", &v) != 1) {
-            free(*out);
-            return -1;
-        }
-        (*out)[i] = (uint8_t)v;
-    }
-    *len = n / 2;
-    return 0;
-}
-
-static void print_entries(FILE *f, const uint8_t *img, size_t len)
-{
-    esc_tlv_cursor_t cur;
-    esc_tlv_cursor_init(&cur);
-    esc_tlv_entry_t e;
-    while (esc_tlv_cursor_next(&cur, img, len, &e) == ESC_TLV_OK) {
-        const char *name = tlv_short_name(e.type);
-        char label[48];
-        if (name != NULL) {
-            snprintf(label, sizeof(label), "%s/%u", name, e.subtype);
-        } else {
-            snprintf(label, sizeof(label), "type %u/%u", e.type, e.subtype);
-        }
-        const char *note = "";
-        if (e.type == 2 && (e.flags & 0x38) == 0x08) {
-            note = " (ECDSA peripheral key)";
-        } else if ((e.flags & 0xC0) == 0x80) {
-            note = " (HMAC-encrypted)";
-        } else if (e.type == 2 && (e.flags & 0xC0) == 0x40) {
-            note = " (HMAC-derived key: the device derives it from the salt)";
-        }
-        fprintf(f, "  0x%04x  %-22s %5u bytes  flags 0x%02x%s\n", (unsigned)e.offset, label, e.length, e.flags, note);
-    }
-}
-
-static void print_flash_command(FILE *f, const gen_ctx_t *g, const char *path)
-{
-    fprintf(f, "To flash: esptool.py --chip %s -p %s write_flash %s %s\n", g->chip, g->port ? g->port : "<PORT>",
-            g->offset, path);
-}
-
-/* Write the side files (keys) and collect their paths for the burn
- * commands. Every target is checked before anything is written. */
-static int resolve_outputs(const gen_ctx_t *g, const gen_result_t *res, const char *image_path,
-                           char side_paths[][4096], const char *extra_path)
-{
-    char dir[4096];
-    if (g->key_dir != NULL) {
-        snprintf(dir, sizeof(dir), "%s", g->key_dir);
-    } else if (strcmp(image_path, "-") == 0) {
-        snprintf(dir, sizeof(dir), DEFAULT_DIR);
-    } else {
-        dir_of(image_path, dir, sizeof(dir));
-    }
-    char err[512];
-    for (size_t i = 0; i < res->n_side; i++) {
-        if (out_file_join(side_paths[i], 4096, dir, res->side[i].name) != 0) {
-            return cli_error("path too long: %s/%s", dir, res->side[i].name);
-        }
-        if (out_file_check_writable(side_paths[i], g->force, err, sizeof(err)) != 0) {
-            return cli_error("%s", err);
-        }
-    }
-    if (out_file_check_writable(image_path, g->force, err, sizeof(err)) != 0) {
-        return cli_error("%s", err);
-    }
-    if (extra_path != NULL && out_file_check_writable(extra_path, g->force, err, sizeof(err)) != 0) {
-        return cli_error("%s", err);
-    }
-    for (size_t i = 0; i < res->n_side; i++) {
-        if (out_file_make_parent(side_paths[i], err, sizeof(err)) != 0) {
-            return cli_error("%s", err);
-        }
-    }
-    if (strcmp(image_path, "-") != 0 && out_file_make_parent(image_path, err, sizeof(err)) != 0) {
-        return cli_error("%s", err);
-    }
-    return 0;
-}
-
-static int write_side_files(const gen_ctx_t *g, const gen_result_t *res, char side_paths[][4096])
-{
-    char err[512];
-    for (size_t i = 0; i < res->n_side; i++) {
-        out_file_mode_t mode = res->side[i].is_public ? OUT_FILE_PUBLIC : OUT_FILE_SECRET;
-        if (out_file_write(side_paths[i], res->side[i].data, res->side[i].len, g->force, mode, err, sizeof(err)) !=
-            0) {
-            return cli_error("%s", err);
-        }
-    }
-    return 0;
-}
-
-static void print_burns(FILE *f, const gen_ctx_t *g, const gen_result_t *res, char side_paths[][4096])
-{
-    size_t to_burn = 0;
-    for (size_t i = 0; i < res->n_burns; i++) {
-        if (res->burns[i].present) {
-            fprintf(f, "eFuse block KEY%d already holds the %s key (per --efuse %s): nothing to burn\n",
-                    res->burns[i].efuse_id, res->burns[i].purpose, g->efuse_path);
-        } else {
-            to_burn++;
-        }
-    }
-    if (to_burn == 0) {
-        return;
-    }
-    fprintf(f, "Burn the key(s) into eFuse (irreversible; check the block first):\n");
-    for (size_t i = 0; i < res->n_burns; i++) {
-        const gen_burn_t *b = &res->burns[i];
-        if (b->present) {
-            continue;
-        }
-        const char *file = b->side_index >= 0 ? side_paths[b->side_index] : b->key_file;
-        fprintf(f, "  espefuse.py --chip %s -p %s burn_key BLOCK_KEY%d %s %s\n", g->chip, g->port ? g->port : "<PORT>",
-                b->efuse_id, file, b->purpose);
-    }
-}
-
-/* After the reference's second pass, key files of the same name may hold
- * new keys (DS auto keys are drawn again). The first pass's key is the one
- * the signed image needs: keep it as <stem>_signed_image.bin, and print
- * the burn command for it (the signed image is the one to flash). */
-static int keep_first_pass_keys(const gen_result_t *first, gen_result_t *second)
-{
-    size_t n = second->n_side;
-    for (size_t i = 0; i < first->n_side; i++) {
-        const gen_side_file_t *a = &first->side[i];
-        for (size_t k = 0; k < n; k++) {
-            const gen_side_file_t *b = &second->side[k];
-            if (strcmp(a->name, b->name) != 0 || (a->len == b->len && memcmp(a->data, b->data, a->len) == 0)) {
-                continue;
-            }
-            if (second->n_side == GEN_MAX_SIDE_FILES) {
-                return -1;
-            }
-            gen_side_file_t *c = &second->side[second->n_side];
-            c->data = malloc(a->len);
-            if (c->data == NULL) {
-                return -1;
-            }
-            memcpy(c->data, a->data, a->len);
-            c->len = a->len;
-            c->is_public = a->is_public;
-            const char *dot = strrchr(a->name, '.');
-            int stem = dot ? (int)(dot - a->name) : (int)strlen(a->name);
-            snprintf(c->name, sizeof(c->name), "%.*s_signed_image%s", stem, a->name, dot ? dot : "");
-            /* The flashed (signed) image needs this key: burn it. */
-            for (size_t u = 0; u < second->n_burns; u++) {
-                if (second->burns[u].side_index == (int)k) {
-                    second->burns[u].side_index = (int)second->n_side;
-                }
-            }
-            second->n_side++;
-            cli_warn("as in the reference tool, %s belongs to the second generation pass (esp_secure_cert.bin); "
-                     "the signed image needs %s (use --single-pass to generate once)",
-                     b->name, c->name);
-        }
-    }
     return 0;
 }
 
@@ -324,8 +116,9 @@ static int build_entries(const cli_parsed_t *p, gen_entries_t *list)
     if (ca != NULL && !cli_path_exists(ca)) {
         return cli_error("--ca-cert: file '%s' not found", ca);
     }
-    if ((ca && add_flag_entry(list, 0, ca, "--ca-cert") != 0) || (dev && add_flag_entry(list, 1, dev, "--device-cert")) ||
-        (key && add_flag_entry(list, 2, key, "--private-key"))) {
+    if ((ca && add_flag_entry(list, ESP_SECURE_CERT_CA_CERT_TLV, ca, "--ca-cert") != 0) ||
+        (dev && add_flag_entry(list, ESP_SECURE_CERT_DEV_CERT_TLV, dev, "--device-cert") != 0) ||
+        (key && add_flag_entry(list, ESP_SECURE_CERT_PRIV_KEY_TLV, key, "--private-key") != 0)) {
         return cli_error("out of memory");
     }
     if (key != NULL) {
@@ -446,7 +239,7 @@ static int run_append_integrity(const cli_parsed_t *p, const gen_ctx_t *g)
         return cli_error("--append-integrity: %s", err);
     }
     int rc = esc_append_integrity(data, len, g->partition_size, &out, &out_len, err, sizeof(err));
-    free(data);
+    cli_free_secret(data, len);
     if (rc != 0) {
         return cli_error("--append-integrity %s: %s", in, err);
     }
@@ -454,12 +247,12 @@ static int run_append_integrity(const cli_parsed_t *p, const gen_ctx_t *g)
     const char *target = g->out_path ? g->out_path : in;
     bool force = g->out_path ? g->force : true;
     rc = out_file_write(target, out, out_len, force, OUT_FILE_PUBLIC, err, sizeof(err));
-    free(out);
+    cli_free_secret(out, out_len);
     if (rc != 0) {
         return cli_error("%s", err);
     }
     if (!g->quiet) {
-        fprintf(info_stream(g), "Appended an INTEGRITY entry: %s\n", target);
+        fprintf(gen_out_info_stream(g), "Appended an INTEGRITY entry: %s\n", target);
     }
     return CLI_EXIT_OK;
 }
@@ -478,27 +271,27 @@ static int run_sign_existing(const cli_parsed_t *p, gen_ctx_t *g, esc_rng_t *rng
     size_t nkeys = 0;
     int rc = load_signing_keys(p, &keys, &nkeys);
     if (rc != 0) {
-        free(data);
+        cli_free_secret(data, len);
         return rc;
     }
     esc_signed_image_t signed_img = {0};
     rc = esc_sign_partition(data, len, keys, nkeys, rng, g->partition_size, &signed_img, err, sizeof(err));
-    free(data);
+    cli_free_secret(data, len);
     free_signing_keys(keys, nkeys);
     if (rc != 0) {
         return cli_error("signing %s: %s", in, err);
     }
-    const char *target = g->out_path ? g->out_path : DEFAULT_DIR "/" DEFAULT_SIGNED_BIN;
+    const char *target = g->out_path ? g->out_path : GEN_DEFAULT_DIR "/" GEN_DEFAULT_SIGNED_BIN;
     if (out_file_make_parent(target, err, sizeof(err)) != 0 ||
         out_file_write(target, signed_img.bin, signed_img.len, g->force, OUT_FILE_PUBLIC, err, sizeof(err)) != 0) {
         esc_signed_image_free(&signed_img);
         return cli_error("%s", err);
     }
     if (!g->quiet) {
-        FILE *f = info_stream(g);
+        FILE *f = gen_out_info_stream(g);
         fprintf(f, "Signed image: %s (%zu bytes)\n", target, signed_img.len);
-        print_entries(f, signed_img.bin, signed_img.len);
-        print_flash_command(f, g, target);
+        gen_out_print_entries(f, signed_img.bin, signed_img.len);
+        gen_out_print_flash_command(f, g, target);
     }
     esc_signed_image_free(&signed_img);
     return CLI_EXIT_OK;
@@ -588,14 +381,13 @@ static int run_generate(const cli_parsed_t *p, gen_ctx_t *g, esc_rng_t *rng)
             plain = second.image;
             plain_len = second.image_len;
             keys_res = &second;
-            if (keep_first_pass_keys(&res, &second) != 0) {
-                rc = cli_error("out of memory");
+            if ((rc = gen_out_keep_first_pass_keys(&res, &second)) != 0) {
                 goto done;
             }
         } else {
             /* The same entries with their INTEGRITY entry, unsigned: the
              * first pass's bytes, so both files hold the same DS data. */
-            size_t cap = res.image_len + 48;
+            size_t cap = res.image_len + esc_tlv_total_len(32);
             plain = malloc(cap);
             if (plain == NULL) {
                 rc = cli_error("out of memory");
@@ -606,69 +398,32 @@ static int run_generate(const cli_parsed_t *p, gen_ctx_t *g, esc_rng_t *rng)
             plain_len = res.image_len;
             uint8_t digest[32];
             if (cli_sha256(res.image, res.image_len, digest) != 0 ||
-                gen_append(plain, cap, &plain_len, 9, 0, 0, digest, sizeof(digest), err, sizeof(err)) != 0) {
+                gen_append(plain, cap, &plain_len, ESP_SECURE_CERT_INTEGRITY_TLV, 0, 0, digest, sizeof(digest), err,
+                           sizeof(err)) != 0) {
                 rc = cli_error("cannot add the INTEGRITY entry: %s", err);
                 goto done;
             }
         }
     }
 
-    {
-        bool default_layout = g->out_path == NULL;
-        char image_path[4096];
-        char plain_path[4096];
-        if (default_layout) {
-            snprintf(image_path, sizeof(image_path), "%s/%s", DEFAULT_DIR, sign ? DEFAULT_SIGNED_BIN : DEFAULT_BIN);
-            snprintf(plain_path, sizeof(plain_path), "%s/%s", DEFAULT_DIR, DEFAULT_BIN);
-        } else {
-            snprintf(image_path, sizeof(image_path), "%s", g->out_path);
-        }
-        bool write_plain = sign && default_layout;
-        char (*side_paths)[4096] = calloc(GEN_MAX_SIDE_FILES, sizeof(*side_paths));
-        if (side_paths == NULL) {
-            rc = cli_error("out of memory");
-            goto done;
-        }
-        rc = resolve_outputs(g, keys_res, image_path, side_paths, write_plain ? plain_path : NULL);
-        if (rc == 0) {
-            rc = write_side_files(g, keys_res, side_paths);
-        }
-        if (rc == 0 && out_file_write(image_path, main_img, main_len, g->force, OUT_FILE_PUBLIC, err, sizeof(err)) != 0) {
-            rc = cli_error("%s", err);
-        }
-        if (rc == 0 && write_plain &&
-            out_file_write(plain_path, plain, plain_len, g->force, OUT_FILE_PUBLIC, err, sizeof(err)) != 0) {
-            rc = cli_error("%s", err);
-        }
-        if (rc == 0 && !g->quiet) {
-            FILE *f = info_stream(g);
-            fprintf(f, "Partition image: %s (%zu bytes, target %s)\n", image_path, main_len, g->chip);
-            print_entries(f, main_img, main_len);
-            if (write_plain) {
-                fprintf(f, "Unsigned image: %s (%zu bytes)%s\n", plain_path, plain_len,
-                        quirks ? " [second generation pass, as the reference tool]" : "");
-            }
-            for (size_t i = 0; i < keys_res->n_side; i++) {
-                if (keys_res->side[i].is_public) {
-                    fprintf(f, "Public key of the HMAC-derived device key: %s (the device certificate must hold "
-                               "it: have it certified)\n",
-                            side_paths[i]);
-                } else {
-                    fprintf(f, "Key file: %s (secret: keep it off shared storage)\n", side_paths[i]);
-                }
-            }
-            print_flash_command(f, g, image_path);
-            print_burns(f, g, keys_res, side_paths);
-        }
-        free(side_paths);
+    char image_path[4096], plain_path[4096];
+    bool default_layout = g->out_path == NULL;
+    if (default_layout) {
+        snprintf(image_path, sizeof(image_path), "%s/%s", GEN_DEFAULT_DIR,
+                 sign ? GEN_DEFAULT_SIGNED_BIN : GEN_DEFAULT_BIN);
+        snprintf(plain_path, sizeof(plain_path), "%s/%s", GEN_DEFAULT_DIR, GEN_DEFAULT_BIN);
+    } else {
+        snprintf(image_path, sizeof(image_path), "%s", g->out_path);
     }
+    /* A signed image gets the unsigned one beside it, as the reference's
+     * default output does; -o names one file. */
+    gen_out_image_t image = {image_path, main_img, main_len};
+    gen_out_image_t unsigned_image = {plain_path, plain, plain_len};
+    rc = gen_out_write(g, keys_res, &image, sign && default_layout ? &unsigned_image : NULL, quirks);
 
 done:
     if (sign && !quirks) {
-        if (plain != NULL) {
-            OPENSSL_cleanse(plain, plain_len);
-        }
-        free(plain);
+        cli_free_secret(plain, plain_len);
     }
     if (have_second) {
         gen_result_free(&second);
@@ -680,17 +435,16 @@ done:
     return rc;
 }
 
+static const cli_command_t k_cmd = {"generate", k_usage, k_desc, k_opts, NOPTS};
+
 int cmd_generate(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv, 1)) {
-        cli_print_help(stdout, k_usage, k_desc, k_opts, NOPTS);
-        return CLI_EXIT_OK;
-    }
     cli_parsed_t p;
-    if (cli_parse("generate", k_opts, NOPTS, argc, argv, 1, &p) != 0) {
-        return CLI_EXIT_USAGE;
+    int rc;
+    if (!cli_begin(&k_cmd, argc, argv, &p, NULL, &rc)) {
+        return rc;
     }
-    int rc = CLI_EXIT_OK;
+    rc = CLI_EXIT_OK;
     gen_ctx_t g = {0};
     esc_rng_t rng;
     bool rng_ready = false;
@@ -771,12 +525,23 @@ int cmd_generate(int argc, char **argv)
             rc = cli_error_code(CLI_EXIT_USAGE, "--test-preset-draws is only allowed with --test-seed");
             goto out;
         }
-        if (hex_to_bytes(preset, &bytes, &n) != 0 || esc_rng_set_preset(&rng, bytes, n) != 0) {
-            free(bytes);
-            rc = cli_error_code(CLI_EXIT_USAGE, "--test-preset-draws: '%s' is not hex", preset);
+        char why[128];
+        size_t cap = strlen(preset) / 2 + 1;
+        if ((bytes = malloc(cap)) == NULL) {
+            rc = cli_error("out of memory");
             goto out;
         }
+        if (text_hex_decode(preset, false, bytes, cap, &n, why, sizeof(why)) != 0) {
+            free(bytes);
+            rc = cli_error_code(CLI_EXIT_USAGE, "--test-preset-draws: '%s' is not hex: %s", preset, why);
+            goto out;
+        }
+        int prc = esc_rng_set_preset(&rng, bytes, n);
         free(bytes);
+        if (prc != 0) {
+            rc = cli_error("out of memory");
+            goto out;
+        }
     }
 
     if (cli_get(&p, "append-integrity") != NULL) {

@@ -23,21 +23,16 @@ static const char k_desc[] =
     "subtype, flags, length, crc_ok. Exit 1 if the image cannot be read, holds no entry,\n"
     "or an entry runs past the end of the file.";
 
+static const cli_command_t k_cmd = {"list", k_usage, k_desc, k_opts, NOPTS};
+
 int cmd_list(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv, 1)) {
-        cli_print_help(stdout, k_usage, k_desc, k_opts, NOPTS);
-        return CLI_EXIT_OK;
-    }
     cli_parsed_t p;
-    if (cli_parse("list", k_opts, NOPTS, argc, argv, 1, &p) != 0) {
-        return CLI_EXIT_USAGE;
+    const char *path;
+    int exit_code;
+    if (!cli_begin(&k_cmd, argc, argv, &p, &path, &exit_code)) {
+        return exit_code;
     }
-    if (p.npositional != 1) {
-        cli_parsed_free(&p);
-        return cli_error_code(CLI_EXIT_USAGE, "list: expected one IMAGE argument (usage: %s)", k_usage);
-    }
-    const char *path = p.positional[0];
     bool json = cli_has(&p, "json");
     cli_parsed_free(&p);
 

@@ -35,12 +35,14 @@
 
 #include "cli.h"
 #include "cli_args.h"
+#include "csv_writer.h"
 #include "esc_tlv.h"
 #include "esp_secure_cert_host.h"
 #include "esp_secure_cert_tlv_read.h"
 #include "host_efuse.h"
 #include "key_input.h"
 #include "out_file.h"
+#include "text_codec.h"
 #include "tlv_dump.h"
 #include "tlv_names.h"
 
@@ -58,96 +60,9 @@ static const char k_desc[] =
     "DIR/esp_secure_cert_parsed.csv (so that 'generate --csv' rebuilds the same image) and\n"
     "DIR/tlv_entries_raw.txt (the original tlv_parser.py listing).";
 
-#define CSV_COLS 9
-
-typedef struct {
-    char *cell[CSV_COLS];
-} csv_out_row_t;
-
-typedef struct {
-    csv_out_row_t *rows;
-    size_t n, cap;
-} csv_out_t;
-
-static int csv_add(csv_out_t *c, const char *type, unsigned subtype, const char *value, const char *dtype,
-                   const char *pktype, const char *algo, const char *key_size, const char *efuse_id)
+static bool is_user_data(uint8_t type)
 {
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 16;
-        csv_out_row_t *p = realloc(c->rows, cap * sizeof(*p));
-        if (p == NULL) {
-            return -1;
-        }
-        c->rows = p;
-        c->cap = cap;
-    }
-    char sub[8];
-    snprintf(sub, sizeof(sub), "%u", subtype);
-    const char *vals[CSV_COLS] = {type, subtype == 0xFFFFu ? "" : sub, value, dtype, pktype, algo, key_size,
-                                  efuse_id, ""};
-    csv_out_row_t *r = &c->rows[c->n++];
-    for (int i = 0; i < CSV_COLS; i++) {
-        r->cell[i] = strdup(vals[i] ? vals[i] : "");
-    }
-    return 0;
-}
-
-static void csv_free(csv_out_t *c)
-{
-    for (size_t i = 0; i < c->n; i++) {
-        for (int k = 0; k < CSV_COLS; k++) {
-            free(c->rows[i].cell[k]);
-        }
-    }
-    free(c->rows);
-}
-
-/* Python csv QUOTE_MINIMAL: quote if the field holds , " CR or LF. */
-static void csv_put_field(FILE *f, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"') {
-            fputc('"', f);
-        }
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
-static int csv_write(const char *path, const csv_out_t *c, bool force, char *err, size_t err_len)
-{
-    static const char *const k_header[CSV_COLS] = {"tlv_type", "tlv_subtype", "data_value", "data_type",
-                                                   "priv_key_type", "algorithm", "key_size", "efuse_id",
-                                                   "efuse_key"};
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
-    if (m == NULL) {
-        snprintf(err, err_len, "out of memory");
-        return -1;
-    }
-    for (int i = 0; i < CSV_COLS; i++) {
-        fprintf(m, "%s%s", i ? "," : "", k_header[i]);
-    }
-    fputs("\r\n", m);
-    for (size_t r = 0; r < c->n; r++) {
-        for (int i = 0; i < CSV_COLS; i++) {
-            if (i) {
-                fputc(',', m);
-            }
-            csv_put_field(m, c->rows[r].cell[i]);
-        }
-        fputs("\r\n", m);
-    }
-    fclose(m);
-    int rc = out_file_write(path, (const uint8_t *)buf, len, force, OUT_FILE_PUBLIC, err, err_len);
-    free(buf);
-    return rc;
+    return type >= ESP_SECURE_CERT_USER_DATA_1 && type <= ESP_SECURE_CERT_USER_DATA_5;
 }
 
 static bool starts_with(const uint8_t *d, size_t n, const char *prefix)
@@ -176,6 +91,16 @@ typedef struct {
     unsigned hmac_rows;    /* rows that need that key to be regenerated */
     unsigned signatures;   /* SIGNATURE_BLOCK entries left out */
 } parse_ctx_t;
+
+/* A CSV row (csv_out_add); running out of memory is reported here. */
+static int add_row(parse_ctx_t *pc, const char *type, unsigned subtype, const char *value, const char *data_type,
+                   const char *pk_type, const char *algorithm, const char *key_size, const char *efuse_id)
+{
+    if (csv_out_add(&pc->csv, type, subtype, value, data_type, pk_type, algorithm, key_size, efuse_id) != 0) {
+        return cli_error("out of memory");
+    }
+    return 0;
+}
 
 static int write_content(parse_ctx_t *pc, const char *name, const uint8_t *d, size_t n, bool secret)
 {
@@ -233,8 +158,8 @@ static void check_key_roundtrip(parse_ctx_t *pc, const uint8_t *file, size_t fil
 
 static const char *csv_type_name(uint8_t type, char *buf, size_t cap)
 {
-    const char *n = tlv_csv_name(type);
-    if (n != NULL && type != 50) {
+    const char *n = tlv_csv_name(type, buf, cap);
+    if (n != NULL && type != ESP_SECURE_CERT_TLV_END) {
         return n;
     }
     snprintf(buf, cap, "%u", type);
@@ -245,10 +170,10 @@ static const char *csv_type_name(uint8_t type, char *buf, size_t cap)
 static int sec_cfg_efuse_id(const uint8_t *img, size_t len, uint8_t subtype)
 {
     esc_tlv_entry_t e;
-    if (esc_tlv_find(img, len, 6, subtype, &e) != ESC_TLV_OK || e.length < 1) {
+    if (esc_tlv_find(img, len, ESP_SECURE_CERT_TLV_SEC_CFG, subtype, &e) != ESC_TLV_OK || e.length < 1) {
         return -1;
     }
-    int id = img[e.data_offset] - 4;
+    int id = img[e.data_offset] - 4; /* SEC_CFG names the eFuse block: KEY0 is block 4 */
     return id >= 0 && id <= 5 ? id : -1;
 }
 
@@ -268,18 +193,18 @@ static const char *hmac_efuse_cell(parse_ctx_t *pc, const char *pk_type, char *b
 static int emit_cert(parse_ctx_t *pc, const esc_tlv_entry_t *e, const uint8_t *d, size_t dlen, const char *stem,
                      const char *pk_type)
 {
-    char name[96], value[128], label[160], ids[16];
+    char name[96], value[128], label[160], ids[16], csv_name[TLV_NAME_LEN];
     bool pem = starts_with(d, dlen, "-----BEGIN CERTIFICATE-----");
     snprintf(name, sizeof(name), "%s_%u_%u.%s", stem, e->type, e->subtype, pem ? "pem" : "der");
     size_t n = pem ? rstrip_nul(d, dlen) : dlen;
     if (write_content(pc, name, d, n, false) != 0) {
         return -1;
     }
-    snprintf(label, sizeof(label), "%s/%u at 0x%04x", tlv_short_name(e->type), e->subtype, (unsigned)e->offset);
+    tlv_entry_label(e, label, sizeof(label));
     check_cert_roundtrip(pc, d, n, d, dlen, label);
     snprintf(value, sizeof(value), "contents/%s", name);
-    return csv_add(&pc->csv, tlv_csv_name(e->type), e->subtype, value, "file", pk_type, "", "",
-                   hmac_efuse_cell(pc, pk_type, ids, sizeof(ids)));
+    return add_row(pc, tlv_csv_name(e->type, csv_name, sizeof(csv_name)), e->subtype, value, "file", pk_type,
+                   "", "", hmac_efuse_cell(pc, pk_type, ids, sizeof(ids)));
 }
 
 /* Key bytes (plaintext, or decrypted/derived through the API). */
@@ -289,7 +214,7 @@ static int emit_key(parse_ctx_t *pc, const esc_tlv_entry_t *e, const uint8_t *d,
     char name[96], value[128], label[160];
     const char *algo = "";
     bool is_pem = starts_with(d, dlen, "-----BEGIN");
-    snprintf(label, sizeof(label), "PRIV_KEY/%u at 0x%04x", e->subtype, (unsigned)e->offset);
+    tlv_entry_label(e, label, sizeof(label));
     snprintf(name, sizeof(name), "privkey_%u_%u.%s", e->type, e->subtype, is_pem ? "pem" : "der");
     uint8_t *file = NULL;
     size_t file_len = 0;
@@ -346,12 +271,13 @@ static int emit_key(parse_ctx_t *pc, const esc_tlv_entry_t *e, const uint8_t *d,
     if (rc == 0 && stored) {
         check_key_roundtrip(pc, file, file_len, d, dlen, label, &bits, &alg);
     }
-    memset(file, 0, file_len);
-    free(file);
+    cli_free_secret(file, file_len);
     if (rc != 0) {
         return rc;
     }
     snprintf(value, sizeof(value), "contents/%s", name);
+    char type_buf[TLV_NAME_LEN];
+    const char *type = tlv_csv_name(e->type, type_buf, sizeof(type_buf));
     if (strcmp(pk_type, "ecdsa_peripheral") == 0) {
         int id = sec_cfg_efuse_id(img, img_len, e->subtype);
         char ks[16], ids[8];
@@ -361,29 +287,23 @@ static int emit_key(parse_ctx_t *pc, const esc_tlv_entry_t *e, const uint8_t *d,
             cli_warn("%s: ECDSA peripheral key without a SEC_CFG entry of the same subtype", label);
             pc->warnings++;
         }
-        return csv_add(&pc->csv, "ESP_SECURE_CERT_PRIV_KEY_TLV", e->subtype, value, "file", "ecdsa_peripheral",
-                       "ECDSA", bits ? ks : "", id >= 0 ? ids : "");
+        return add_row(pc, type, e->subtype, value, "file", "ecdsa_peripheral", "ECDSA", bits ? ks : "",
+                       id >= 0 ? ids : "");
     }
     char ids[16];
     const char *id_cell = hmac_efuse_cell(pc, pk_type, ids, sizeof(ids));
     if (!stored) {
-        return csv_add(&pc->csv, "ESP_SECURE_CERT_PRIV_KEY_TLV", e->subtype, value, "file", pk_type, "ECDSA", "256",
-                       id_cell);
+        return add_row(pc, type, e->subtype, value, "file", pk_type, "ECDSA", "256", id_cell);
     }
-    return csv_add(&pc->csv, "ESP_SECURE_CERT_PRIV_KEY_TLV", e->subtype, value, "file", pk_type, algo, "", id_cell);
+    return add_row(pc, type, e->subtype, value, "file", pk_type, algo, "", id_cell);
 }
 
 /* A comment row that generate skips, saying why the entry is not rebuilt. */
 static int emit_comment(parse_ctx_t *pc, const esc_tlv_entry_t *e, const char *why)
 {
-    char text[256], nb[16];
-    const char *n = tlv_short_name(e->type);
-    if (n == NULL) {
-        snprintf(nb, sizeof(nb), "type %u", e->type);
-        n = nb;
-    }
-    snprintf(text, sizeof(text), "# %s/%u at 0x%04x: %s", n, e->subtype, (unsigned)e->offset, why);
-    return csv_add(&pc->csv, text, 0xFFFFu, "", "", "", "", "", "");
+    char text[256], label[TLV_NAME_LEN];
+    snprintf(text, sizeof(text), "# %s: %s", tlv_entry_label(e, label, sizeof(label)), why);
+    return add_row(pc, text, CSV_OUT_NO_SUBTYPE, "", "", "", "", "", "");
 }
 
 /* Plain value of a protected entry through the public API (host port open
@@ -403,6 +323,8 @@ static int read_protected(const esc_tlv_entry_t *e, uint8_t **out, size_t *out_l
     if (*out != NULL) {
         memcpy(*out, info.data, info.length);
         *out_len = info.length;
+    } else {
+        snprintf(why, why_len, "out of memory");
     }
     esp_secure_cert_free_tlv_info(&info);
     return *out ? 0 : -1;
@@ -411,7 +333,10 @@ static int read_protected(const esc_tlv_entry_t *e, uint8_t **out, size_t *out_l
 /* Lower-case file stem of a type ("ds_data", "user_data_1", "tlv"). */
 static void file_stem(uint8_t type, char *buf, size_t cap)
 {
-    const char *fixed = type == 3 ? "ds_data" : type == 4 ? "ds_context" : type == 6 ? "sec_cfg" : NULL;
+    const char *fixed = type == ESP_SECURE_CERT_DS_DATA_TLV      ? "ds_data"
+                        : type == ESP_SECURE_CERT_DS_CONTEXT_TLV ? "ds_context"
+                        : type == ESP_SECURE_CERT_TLV_SEC_CFG    ? "sec_cfg"
+                                                                 : NULL;
     const char *name = fixed ? fixed : tlv_short_name(type);
     snprintf(buf, cap, "%s", name ? name : "tlv");
     for (char *c = buf; *c; c++) {
@@ -423,7 +348,7 @@ static void file_stem(uint8_t type, char *buf, size_t cap)
  * (and survives the reader's whitespace stripping), else hex. */
 static int emit_inline(parse_ctx_t *pc, const esc_tlv_entry_t *e, const uint8_t *d, size_t dlen)
 {
-    char nb[16];
+    char nb[TLV_NAME_LEN];
     bool text = dlen > 0 && tlv_text_is_printable(d, dlen, false, (size_t)-1) && memchr(d, '\r', dlen) == NULL &&
                 d[0] != ' ' && d[dlen - 1] != ' ' && !(d[0] >= 9 && d[0] <= 13) &&
                 !(d[dlen - 1] >= 9 && d[dlen - 1] <= 13);
@@ -435,14 +360,9 @@ static int emit_inline(parse_ctx_t *pc, const esc_tlv_entry_t *e, const uint8_t 
         memcpy(v, d, dlen);
         v[dlen] = 0;
     } else {
-        static const char k_hex[] = "0123456789ABCDEF";
-        for (size_t i = 0; i < dlen; i++) {
-            v[2 * i] = k_hex[d[i] >> 4];
-            v[2 * i + 1] = k_hex[d[i] & 15];
-        }
-        v[2 * dlen] = 0;
+        text_hex_encode(d, dlen, true, v);
     }
-    int rc = csv_add(&pc->csv, csv_type_name(e->type, nb, sizeof(nb)), e->subtype, v, text ? "string" : "hex", "",
+    int rc = add_row(pc, csv_type_name(e->type, nb, sizeof(nb)), e->subtype, v, text ? "string" : "hex", "",
                      "", "", "");
     free(v);
     return rc;
@@ -453,15 +373,15 @@ static int emit_inline(parse_ctx_t *pc, const esc_tlv_entry_t *e, const uint8_t 
 static int emit_value(parse_ctx_t *pc, const esc_tlv_entry_t *e, const uint8_t *d, size_t dlen, const uint8_t *img,
                       size_t len, const char *pk_type, bool last_integrity)
 {
-    char name[96], value[128], nb[16], ids[16], stem[48];
+    char name[96], value[128], nb[TLV_NAME_LEN], ids[16], stem[48];
     bool protected_entry = pk_type[0] != 0;
     switch (e->type) {
-    case 8:
+    case ESP_SECURE_CERT_SIGNATURE_BLOCK_TLV:
         pc->signatures++;
         return emit_comment(pc, e,
                             "signature block: signatures cannot be regenerated from a CSV (they need the private "
                             "signing key); sign the rebuilt image with generate --esp-secure-cert-file --secure-sign");
-    case 9:
+    case ESP_SECURE_CERT_INTEGRITY_TLV:
         /* generate adds the final INTEGRITY entry itself. */
         return last_integrity ? 0 : emit_comment(pc, e, "INTEGRITY before other entries; not regenerated");
     default: break;
@@ -471,21 +391,21 @@ static int emit_value(parse_ctx_t *pc, const esc_tlv_entry_t *e, const uint8_t *
         if (esc_tlv_flag_is_ecdsa_peripheral(e->flags)) {
             return emit_comment(pc, e, "empty ECDSA-peripheral key entry; not regenerated");
         }
-        const char *kind = protected_entry ? pk_type : e->type == 2 ? "plaintext" : "";
-        return csv_add(&pc->csv, csv_type_name(e->type, nb, sizeof(nb)), e->subtype, "", "hex", kind, "", "",
+        const char *kind = protected_entry ? pk_type : e->type == ESP_SECURE_CERT_PRIV_KEY_TLV ? "plaintext" : "";
+        return add_row(pc, csv_type_name(e->type, nb, sizeof(nb)), e->subtype, "", "hex", kind, "", "",
                        hmac_efuse_cell(pc, kind, ids, sizeof(ids)));
     }
     switch (e->type) {
-    case 0: return emit_cert(pc, e, d, dlen, "cacert", pk_type);
-    case 1: return emit_cert(pc, e, d, dlen, "devcert", pk_type);
-    case 2:
+    case ESP_SECURE_CERT_CA_CERT_TLV: return emit_cert(pc, e, d, dlen, "cacert", pk_type);
+    case ESP_SECURE_CERT_DEV_CERT_TLV: return emit_cert(pc, e, d, dlen, "devcert", pk_type);
+    case ESP_SECURE_CERT_PRIV_KEY_TLV:
         return emit_key(pc, e, d, dlen, img, len,
                         protected_entry                             ? pk_type
                         : esc_tlv_flag_is_ecdsa_peripheral(e->flags) ? "ecdsa_peripheral"
                                                                      : "plaintext");
     default: break;
     }
-    if (e->type >= 51 && e->type <= 55 && !protected_entry) {
+    if (is_user_data(e->type) && !protected_entry) {
         snprintf(name, sizeof(name), "user_data_%u_%u_%u.bin", e->type - 50, e->type, e->subtype);
         if (write_content(pc, name, d, dlen, false) != 0) {
             return -1;
@@ -500,7 +420,7 @@ static int emit_value(parse_ctx_t *pc, const esc_tlv_entry_t *e, const uint8_t *
         return -1;
     }
     snprintf(value, sizeof(value), "contents/%s", name);
-    return csv_add(&pc->csv, csv_type_name(e->type, nb, sizeof(nb)), e->subtype, value, "file", pk_type, "", "",
+    return add_row(pc, csv_type_name(e->type, nb, sizeof(nb)), e->subtype, value, "file", pk_type, "", "",
                    hmac_efuse_cell(pc, pk_type, ids, sizeof(ids)));
 }
 
@@ -511,14 +431,13 @@ static int emit_entry(parse_ctx_t *pc, const esc_tlv_entry_t *e, const uint8_t *
     char name[96], stem[48];
     bool encrypted = esc_tlv_flag_is_hmac_encrypted(e->flags);
     bool derived = esc_tlv_flag_is_hmac_ecdsa_derived(e->flags);
-    const char *short_name = tlv_short_name(e->type);
 
     /* The stored bytes of protected entries and of everything that is not a
      * certificate, key or user data value, for inspection. */
-    if (encrypted || derived || (e->type > 2 && e->type < 51) || e->type > 55) {
+    if (encrypted || derived || (e->type > ESP_SECURE_CERT_PRIV_KEY_TLV && !is_user_data(e->type))) {
         file_stem(e->type, stem, sizeof(stem));
         snprintf(name, sizeof(name), "%s_%u_%u.%s", stem, e->type, e->subtype, encrypted ? "enc" : "bin");
-        if (write_content(pc, name, d, e->length, e->type == 2) != 0) {
+        if (write_content(pc, name, d, e->length, e->type == ESP_SECURE_CERT_PRIV_KEY_TLV) != 0) {
             return -1;
         }
     }
@@ -536,15 +455,15 @@ static int emit_entry(parse_ctx_t *pc, const esc_tlv_entry_t *e, const uint8_t *
     size_t plain_len = 0;
     char why[128];
     if (read_protected(e, &plain, &plain_len, why, sizeof(why)) != 0) {
-        cli_warn("%s/%u at 0x%04x: cannot %s it: %s", short_name ? short_name : "entry", e->subtype,
-                 (unsigned)e->offset, derived ? "derive" : "decrypt", why);
+        char label[TLV_NAME_LEN];
+        cli_warn("%s: cannot %s it: %s", tlv_entry_label(e, label, sizeof(label)), derived ? "derive" : "decrypt",
+                 why);
         pc->warnings++;
         return emit_comment(pc, e, derived ? "HMAC-derived key: derivation failed" : "HMAC-encrypted: decryption failed");
     }
     int rc = emit_value(pc, e, plain, plain_len, img, len, derived ? "hmac_derived_ecdsa" : "hmac_encrypted",
                         last_integrity);
-    memset(plain, 0, plain_len);
-    free(plain);
+    cli_free_secret(plain, plain_len);
     return rc;
 }
 
@@ -566,21 +485,16 @@ static bool dir_is_empty(const char *path)
     return empty;
 }
 
+static const cli_command_t k_cmd = {"parse", k_usage, k_desc, k_opts, NOPTS};
+
 int cmd_parse(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv, 1)) {
-        cli_print_help(stdout, k_usage, k_desc, k_opts, NOPTS);
-        return CLI_EXIT_OK;
-    }
     cli_parsed_t p;
-    if (cli_parse("parse", k_opts, NOPTS, argc, argv, 1, &p) != 0) {
-        return CLI_EXIT_USAGE;
+    const char *image;
+    int exit_code;
+    if (!cli_begin(&k_cmd, argc, argv, &p, &image, &exit_code)) {
+        return exit_code;
     }
-    if (p.npositional != 1) {
-        cli_parsed_free(&p);
-        return cli_error_code(CLI_EXIT_USAGE, "parse: expected one IMAGE argument (usage: %s)", k_usage);
-    }
-    const char *image = p.positional[0];
     parse_ctx_t pc;
     memset(&pc, 0, sizeof(pc));
     pc.dir = cli_get(&p, "output-dir") ? cli_get(&p, "output-dir") : "esp_secure_cert_parsed_data";
@@ -638,7 +552,7 @@ int cmd_parse(int argc, char **argv)
     esc_tlv_cursor_init(&cur);
     while (esc_tlv_cursor_next(&cur, img, len, &e) == ESC_TLV_OK) {
         last_offset = e.offset;
-        last_is_integrity = e.type == 9;
+        last_is_integrity = e.type == ESP_SECURE_CERT_INTEGRITY_TLV;
         count++;
     }
     esc_tlv_result_t r;
@@ -660,7 +574,7 @@ int cmd_parse(int argc, char **argv)
 
     char path[4096];
     if (out_file_join(path, sizeof(path), pc.dir, "esp_secure_cert_parsed.csv") != 0 ||
-        csv_write(path, &pc.csv, pc.force, err, sizeof(err)) != 0) {
+        csv_out_write(path, &pc.csv, pc.force, err, sizeof(err)) != 0) {
         rc = cli_error("parse: %s", err);
         goto out;
     }
@@ -677,7 +591,7 @@ int cmd_parse(int argc, char **argv)
         int wrc = out_file_join(path, sizeof(path), pc.dir, "tlv_entries_raw.txt") != 0
                       ? -1
                       : out_file_write(path, (const uint8_t *)txt, txt_len, pc.force, OUT_FILE_PUBLIC, err, sizeof(err));
-        free(txt);
+        cli_free_secret(txt, txt_len);
         if (wrc != 0) {
             rc = cli_error("parse: %s", err);
             goto out;
@@ -714,8 +628,8 @@ out:
     if (opened) {
         esp_secure_cert_host_close();
     }
-    csv_free(&pc.csv);
-    free(img);
+    csv_out_free(&pc.csv);
+    cli_free_secret(img, len); /* it may hold plaintext private keys */
     cli_parsed_free(&p);
     return rc;
 }

@@ -14,8 +14,9 @@
 #include "esp_secure_cert_host.h"
 #include "esp_secure_cert_read.h"
 #include "esp_secure_cert_tlv_read.h"
-#include "json_out.h"
 #include "ds_selftest.h"
+#include "json_out.h"
+#include "text_codec.h"
 
 static const cli_opt_t k_opts[] = {
     {"flash", NULL, 'f', 1, "IMAGE", "flash image: a bare partition or a full flash dump with partition table"},
@@ -78,7 +79,7 @@ static void read_buffer(get_buf_fn get, free_buf_fn release, sim_value_t *v)
         return;
     }
     cli_sha256(buf, len, digest);
-    cli_hex(digest, 32, v->text);
+    text_hex_encode(digest, 32, false, v->text);
     v->len = len;
     release(buf);
 }
@@ -118,15 +119,14 @@ static void emit(json_writer_t *j, bool json, const char *key, const char *label
     }
 }
 
+static const cli_command_t k_cmd = {"simulate", k_usage, k_desc, k_opts, NOPTS};
+
 int cmd_simulate(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv, 1)) {
-        cli_print_help(stdout, k_usage, k_desc, k_opts, NOPTS);
-        return CLI_EXIT_OK;
-    }
     cli_parsed_t p;
-    if (cli_parse("simulate", k_opts, NOPTS, argc, argv, 1, &p) != 0) {
-        return CLI_EXIT_USAGE;
+    int exit_code;
+    if (!cli_begin(&k_cmd, argc, argv, &p, NULL, &exit_code)) {
+        return exit_code;
     }
     const char *image = cli_get(&p, "flash");
     if (image == NULL && p.npositional == 1) {

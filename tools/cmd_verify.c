@@ -28,7 +28,9 @@
 #include "cli.h"
 #include "cli_args.h"
 #include "esc_tlv.h"
+#include "esp_secure_cert_tlv_config.h"
 #include "json_out.h"
+#include "text_codec.h"
 #include "tlv_names.h"
 #include "verify_sig.h"
 
@@ -104,24 +106,10 @@ static bool check_failed(const report_t *r, int check)
     return false;
 }
 
-/* "CA_CERT/0 at 0x0000" */
-static void describe(const esc_tlv_entry_t *e, char *buf, size_t cap)
-{
-    const char *name = tlv_short_name(e->type);
-    if (name != NULL) {
-        snprintf(buf, cap, "%s/%u at 0x%04x", name, e->subtype, (unsigned)e->offset);
-    } else {
-        snprintf(buf, cap, "type %u/%u at 0x%04x", e->type, e->subtype, (unsigned)e->offset);
-    }
-}
-
 static bool is_ds_type(uint8_t t)
 {
-    return t == 3 || t == 4 || t == 6;
+    return t == ESP_SECURE_CERT_DS_DATA_TLV || t == ESP_SECURE_CERT_DS_CONTEXT_TLV || t == ESP_SECURE_CERT_TLV_SEC_CFG;
 }
-
-#define TYPE_SIGNATURE_BLOCK 8
-#define TYPE_INTEGRITY 9
 
 static void check_image(const uint8_t *img, size_t len, bool allow_missing_integrity, report_t *r,
                         size_t *n_entries, size_t *end_out)
@@ -142,7 +130,7 @@ static void check_image(const uint8_t *img, size_t len, bool allow_missing_integ
     size_t end = n ? ents[n - 1].offset + ents[n - 1].total_len : 0;
     *n_entries = n;
     *end_out = end;
-    char d1[64], d2[64];
+    char d1[TLV_NAME_LEN], d2[TLV_NAME_LEN];
 
     /* entries */
     if (res == ESC_TLV_ERR_TRUNCATED) {
@@ -157,7 +145,7 @@ static void check_image(const uint8_t *img, size_t len, bool allow_missing_integ
 
     /* crc */
     for (size_t i = 0; i < n; i++) {
-        describe(&ents[i], d1, sizeof(d1));
+        tlv_entry_label(&ents[i], d1, sizeof(d1));
         if (!ents[i].crc_ok) {
             add(r, CHK_CRC, true, "%s: CRC mismatch (stored 0x%08x, computed 0x%08x)", d1,
                 (unsigned)ents[i].crc_stored, (unsigned)ents[i].crc_computed);
@@ -171,8 +159,8 @@ static void check_image(const uint8_t *img, size_t len, bool allow_missing_integ
     for (size_t i = 0; i < n; i++) {
         for (size_t k = 0; k < i; k++) {
             if (ents[k].type == ents[i].type && ents[k].subtype == ents[i].subtype) {
-                describe(&ents[k], d1, sizeof(d1));
-                describe(&ents[i], d2, sizeof(d2));
+                tlv_entry_label(&ents[k], d1, sizeof(d1));
+                tlv_entry_label(&ents[i], d2, sizeof(d2));
                 add(r, CHK_DUPLICATES, true, "duplicate entry: %s and %s (readers only see the first)", d1, d2);
                 break;
             }
@@ -187,25 +175,25 @@ static void check_image(const uint8_t *img, size_t len, bool allow_missing_integ
                 first_non_ds = i;
             }
         } else if (first_non_ds < i) {
-            describe(&ents[i], d1, sizeof(d1));
-            describe(&ents[first_non_ds], d2, sizeof(d2));
+            tlv_entry_label(&ents[i], d1, sizeof(d1));
+            tlv_entry_label(&ents[first_non_ds], d2, sizeof(d2));
             add(r, CHK_ORDER, true, "DS entry %s comes after %s (DS entries must come first)", d1, d2);
         }
     }
     size_t first_integrity = n;
     for (size_t i = 0; i < n; i++) {
-        if (ents[i].type == TYPE_INTEGRITY) {
+        if (ents[i].type == ESP_SECURE_CERT_INTEGRITY_TLV) {
             if (first_integrity == n) {
                 first_integrity = i;
             }
-        } else if (first_integrity < i && ents[i].type != TYPE_SIGNATURE_BLOCK) {
-            describe(&ents[i], d1, sizeof(d1));
-            describe(&ents[first_integrity], d2, sizeof(d2));
+        } else if (first_integrity < i && ents[i].type != ESP_SECURE_CERT_SIGNATURE_BLOCK_TLV) {
+            tlv_entry_label(&ents[i], d1, sizeof(d1));
+            tlv_entry_label(&ents[first_integrity], d2, sizeof(d2));
             add(r, CHK_ORDER, true, "%s follows %s and is not covered by it", d1, d2);
         }
     }
-    if (first_integrity < n && ents[n - 1].type != TYPE_INTEGRITY) {
-        describe(&ents[n - 1], d1, sizeof(d1));
+    if (first_integrity < n && ents[n - 1].type != ESP_SECURE_CERT_INTEGRITY_TLV) {
+        tlv_entry_label(&ents[n - 1], d1, sizeof(d1));
         add(r, CHK_ORDER, true, "the last entry, %s, is not an INTEGRITY entry", d1);
     }
 
@@ -215,10 +203,10 @@ static void check_image(const uint8_t *img, size_t len, bool allow_missing_integ
             allow_missing_integrity ? " (allowed by --allow-missing-integrity)" : "");
     }
     for (size_t i = first_integrity; i < n; i++) {
-        if (ents[i].type != TYPE_INTEGRITY) {
+        if (ents[i].type != ESP_SECURE_CERT_INTEGRITY_TLV) {
             continue;
         }
-        describe(&ents[i], d1, sizeof(d1));
+        tlv_entry_label(&ents[i], d1, sizeof(d1));
         if (ents[i].length != 32) {
             add(r, CHK_INTEGRITY, true, "%s: length %u, expected 32 (SHA-256)", d1, ents[i].length);
             continue;
@@ -229,8 +217,8 @@ static void check_image(const uint8_t *img, size_t len, bool allow_missing_integ
             continue;
         }
         char want[65], have[65];
-        cli_hex(digest, 32, want);
-        cli_hex(img + ents[i].data_offset, 32, have);
+        text_hex_encode(digest, 32, false, want);
+        text_hex_encode(img + ents[i].data_offset, 32, false, have);
         if (memcmp(digest, img + ents[i].data_offset, 32) != 0) {
             add(r, CHK_INTEGRITY, true, "%s: stored SHA-256 %s does not match bytes 0..0x%04x (%s)", d1, have,
                 (unsigned)ents[i].offset, want);
@@ -380,21 +368,16 @@ static void free_trust(EVP_PKEY **keys, size_t nkeys, uint8_t (*digests)[32])
     free(digests);
 }
 
+static const cli_command_t k_cmd = {"verify", k_usage, k_desc, k_opts, NOPTS};
+
 int cmd_verify(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv, 1)) {
-        cli_print_help(stdout, k_usage, k_desc, k_opts, NOPTS);
-        return CLI_EXIT_OK;
-    }
     cli_parsed_t p;
-    if (cli_parse("verify", k_opts, NOPTS, argc, argv, 1, &p) != 0) {
-        return CLI_EXIT_USAGE;
+    const char *path;
+    int exit_code;
+    if (!cli_begin(&k_cmd, argc, argv, &p, &path, &exit_code)) {
+        return exit_code;
     }
-    if (p.npositional != 1) {
-        cli_parsed_free(&p);
-        return cli_error_code(CLI_EXIT_USAGE, "verify: expected one IMAGE argument (usage: %s)", k_usage);
-    }
-    const char *path = p.positional[0];
     bool json = cli_has(&p, "json");
     bool allow_missing = cli_has(&p, "allow-missing-integrity");
     EVP_PKEY **keys = NULL;

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "cli_args.h"
 #include "csv_reader.h"
+#include "out_file.h"
 #include "tlv_names.h"
 
 /* ---- tokeniser ---- */
@@ -187,11 +188,10 @@ fail:
 
 /* ---- esp_secure_cert rows ---- */
 
-enum { COL_TYPE, COL_SUBTYPE, COL_VALUE, COL_DTYPE, COL_PKTYPE, COL_ALGO, COL_KEYSIZE, COL_EFUSE_ID, COL_EFUSE_KEY,
-       COL_COUNT };
-static const char *const k_col_names[COL_COUNT] = {"tlv_type", "tlv_subtype", "data_value", "data_type",
-                                                   "priv_key_type", "algorithm", "key_size", "efuse_id",
-                                                   "efuse_key"};
+const char *const csv_column_names[CSV_COL_COUNT] = {
+    "tlv_type", "tlv_subtype", "data_value", "data_type", "priv_key_type",
+    "algorithm", "key_size", "efuse_id", "efuse_key",
+};
 
 /* Trim surrounding whitespace in place (Python str.strip on ASCII). */
 static void strip(char *s)
@@ -240,28 +240,11 @@ __attribute__((format(printf, 6, 7))) static int cell_error(char *err, size_t er
     return -1;
 }
 
-static char *dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (slash == NULL) {
-        return strdup(".");
-    }
-    if (slash == path) {
-        return strdup("/");
-    }
-    char *d = malloc((size_t)(slash - path) + 1);
-    if (d != NULL) {
-        memcpy(d, path, (size_t)(slash - path));
-        d[slash - path] = 0;
-    }
-    return d;
-}
-
 static int row_to_entry(const char *name, const csv_row_t *row, const int *col_of, gen_entries_t *out, char *err,
                         size_t err_len, const char *fallback_dir)
 {
-    const csv_cell_t *c[COL_COUNT];
-    for (int k = 0; k < COL_COUNT; k++) {
+    const csv_cell_t *c[CSV_COL_COUNT];
+    for (int k = 0; k < CSV_COL_COUNT; k++) {
         c[k] = (col_of[k] >= 0 && (size_t)col_of[k] < row->ncells) ? &row->cells[col_of[k]] : NULL;
         if (c[k] != NULL) {
             strip(c[k]->text);
@@ -275,43 +258,43 @@ static int row_to_entry(const char *name, const csv_row_t *row, const int *col_o
     if (all_empty) {
         return 0;
     }
-    if (c[COL_TYPE] != NULL && c[COL_TYPE]->text[0] == '#') {
+    if (c[CSV_COL_TYPE] != NULL && c[CSV_COL_TYPE]->text[0] == '#') {
         return 0; /* comment row */
     }
 
     /* tlv_type */
-    if (c[COL_TYPE] == NULL || c[COL_TYPE]->text[0] == 0) {
-        return cell_error(err, err_len, name, row, c[COL_TYPE], "tlv_type is empty");
+    if (c[CSV_COL_TYPE] == NULL || c[CSV_COL_TYPE]->text[0] == 0) {
+        return cell_error(err, err_len, name, row, c[CSV_COL_TYPE], "tlv_type is empty");
     }
     uint8_t type;
     long v;
-    if (tlv_type_from_name(c[COL_TYPE]->text, &type) != 0) {
-        if (cli_parse_long(c[COL_TYPE]->text, 0, 253, &v) != 0) {
-            return cell_error(err, err_len, name, row, c[COL_TYPE],
+    if (tlv_type_from_name(c[CSV_COL_TYPE]->text, &type) != 0) {
+        if (cli_parse_long(c[CSV_COL_TYPE]->text, 0, 253, &v) != 0) {
+            return cell_error(err, err_len, name, row, c[CSV_COL_TYPE],
                               "tlv_type '%s' is neither a known type name (e.g. ESP_SECURE_CERT_CA_CERT_TLV) nor a "
                               "number 0-253",
-                              c[COL_TYPE]->text);
+                              c[CSV_COL_TYPE]->text);
         }
         type = (uint8_t)v;
     }
     /* tlv_subtype */
-    if (c[COL_SUBTYPE] == NULL || c[COL_SUBTYPE]->text[0] == 0) {
-        return cell_error(err, err_len, name, row, c[COL_SUBTYPE], "tlv_subtype is empty");
+    if (c[CSV_COL_SUBTYPE] == NULL || c[CSV_COL_SUBTYPE]->text[0] == 0) {
+        return cell_error(err, err_len, name, row, c[CSV_COL_SUBTYPE], "tlv_subtype is empty");
     }
-    if (cli_parse_long(c[COL_SUBTYPE]->text, 0, 254, &v) != 0) {
-        return cell_error(err, err_len, name, row, c[COL_SUBTYPE], "tlv_subtype '%s' is not a number 0-254",
-                          c[COL_SUBTYPE]->text);
+    if (cli_parse_long(c[CSV_COL_SUBTYPE]->text, 0, 254, &v) != 0) {
+        return cell_error(err, err_len, name, row, c[CSV_COL_SUBTYPE], "tlv_subtype '%s' is not a number 0-254",
+                          c[CSV_COL_SUBTYPE]->text);
     }
     uint8_t subtype = (uint8_t)v;
     /* data_value / data_type */
-    if (c[COL_VALUE] == NULL) {
-        return cell_error(err, err_len, name, row, c[COL_VALUE], "data_value is empty");
+    if (c[CSV_COL_VALUE] == NULL) {
+        return cell_error(err, err_len, name, row, c[CSV_COL_VALUE], "data_value is empty");
     }
-    if (c[COL_DTYPE] == NULL || c[COL_DTYPE]->text[0] == 0) {
-        return cell_error(err, err_len, name, row, c[COL_DTYPE], "data_type is empty");
+    if (c[CSV_COL_DTYPE] == NULL || c[CSV_COL_DTYPE]->text[0] == 0) {
+        return cell_error(err, err_len, name, row, c[CSV_COL_DTYPE], "data_type is empty");
     }
     gen_data_type_t dt;
-    const char *dts = c[COL_DTYPE]->text;
+    const char *dts = c[CSV_COL_DTYPE]->text;
     if (strcmp(dts, "file") == 0) {
         dt = GEN_DATA_FILE;
     } else if (strcmp(dts, "string") == 0) {
@@ -321,39 +304,39 @@ static int row_to_entry(const char *name, const csv_row_t *row, const int *col_o
     } else if (strcmp(dts, "base64") == 0) {
         dt = GEN_DATA_BASE64;
     } else {
-        return cell_error(err, err_len, name, row, c[COL_DTYPE],
+        return cell_error(err, err_len, name, row, c[CSV_COL_DTYPE],
                           "data_type '%s' is not one of file, string, hex, base64", dts);
     }
 
     gen_pk_type_t pk = GEN_PK_NONE;
-    if (c[COL_PKTYPE] != NULL && c[COL_PKTYPE]->text[0] != 0) {
-        lower(c[COL_PKTYPE]->text);
-        if (gen_pk_type_from_name(c[COL_PKTYPE]->text, &pk) != 0) {
-            return cell_error(err, err_len, name, row, c[COL_PKTYPE],
+    if (c[CSV_COL_PKTYPE] != NULL && c[CSV_COL_PKTYPE]->text[0] != 0) {
+        lower(c[CSV_COL_PKTYPE]->text);
+        if (gen_pk_type_from_name(c[CSV_COL_PKTYPE]->text, &pk) != 0) {
+            return cell_error(err, err_len, name, row, c[CSV_COL_PKTYPE],
                               "priv_key_type '%s' is not one of plaintext, rsa_ds, ecdsa_peripheral, "
                               "hmac_encrypted, hmac_derived_ecdsa",
-                              c[COL_PKTYPE]->text);
+                              c[CSV_COL_PKTYPE]->text);
         }
     }
     /* Extensions: an empty hex value is a zero-length entry, and a derived
      * key needs no key at all (the device derives it). */
-    if (c[COL_VALUE]->text[0] == 0 && dt != GEN_DATA_HEX && pk != GEN_PK_HMAC_DERIVED_ECDSA) {
-        return cell_error(err, err_len, name, row, c[COL_VALUE],
+    if (c[CSV_COL_VALUE]->text[0] == 0 && dt != GEN_DATA_HEX && pk != GEN_PK_HMAC_DERIVED_ECDSA) {
+        return cell_error(err, err_len, name, row, c[CSV_COL_VALUE],
                           "data_value is empty (a zero-length entry is data_type hex with an empty value)");
     }
     int key_size = 0;
-    if (c[COL_KEYSIZE] != NULL && c[COL_KEYSIZE]->text[0] != 0) {
-        if (cli_parse_long(c[COL_KEYSIZE]->text, 1, 65535, &v) != 0) {
-            return cell_error(err, err_len, name, row, c[COL_KEYSIZE], "key_size '%s' is not a number of bits",
-                              c[COL_KEYSIZE]->text);
+    if (c[CSV_COL_KEYSIZE] != NULL && c[CSV_COL_KEYSIZE]->text[0] != 0) {
+        if (cli_parse_long(c[CSV_COL_KEYSIZE]->text, 1, 65535, &v) != 0) {
+            return cell_error(err, err_len, name, row, c[CSV_COL_KEYSIZE], "key_size '%s' is not a number of bits",
+                              c[CSV_COL_KEYSIZE]->text);
         }
         key_size = (int)v;
     }
     int efuse_id = -1;
-    if (c[COL_EFUSE_ID] != NULL && c[COL_EFUSE_ID]->text[0] != 0) {
-        if (cli_parse_long(c[COL_EFUSE_ID]->text, 0, 5, &v) != 0) {
-            return cell_error(err, err_len, name, row, c[COL_EFUSE_ID], "efuse_id '%s' is not a key block 0-5",
-                              c[COL_EFUSE_ID]->text);
+    if (c[CSV_COL_EFUSE_ID] != NULL && c[CSV_COL_EFUSE_ID]->text[0] != 0) {
+        if (cli_parse_long(c[CSV_COL_EFUSE_ID]->text, 0, 5, &v) != 0) {
+            return cell_error(err, err_len, name, row, c[CSV_COL_EFUSE_ID], "efuse_id '%s' is not a key block 0-5",
+                              c[CSV_COL_EFUSE_ID]->text);
         }
         efuse_id = (int)v;
     }
@@ -366,19 +349,19 @@ static int row_to_entry(const char *name, const csv_row_t *row, const int *col_o
     e->type = type;
     e->subtype = subtype;
     e->data_type = dt;
-    e->data_value = strdup(c[COL_VALUE]->text);
+    e->data_value = strdup(c[CSV_COL_VALUE]->text);
     e->pk_type = pk;
-    if (c[COL_ALGO] != NULL) {
-        snprintf(e->algorithm, sizeof(e->algorithm), "%s", c[COL_ALGO]->text);
+    if (c[CSV_COL_ALGO] != NULL) {
+        snprintf(e->algorithm, sizeof(e->algorithm), "%s", c[CSV_COL_ALGO]->text);
         upper(e->algorithm);
     }
     e->key_size = key_size;
     e->efuse_id = efuse_id;
-    if (c[COL_EFUSE_KEY] != NULL && c[COL_EFUSE_KEY]->text[0] != 0) {
-        e->efuse_key_file = strdup(c[COL_EFUSE_KEY]->text);
+    if (c[CSV_COL_EFUSE_KEY] != NULL && c[CSV_COL_EFUSE_KEY]->text[0] != 0) {
+        e->efuse_key_file = strdup(c[CSV_COL_EFUSE_KEY]->text);
     }
     snprintf(e->where, sizeof(e->where), "%s:%u", name, row->line);
-    snprintf(e->where_value, sizeof(e->where_value), "%s:%u:%u", name, c[COL_VALUE]->line, c[COL_VALUE]->col);
+    snprintf(e->where_value, sizeof(e->where_value), "%s:%u:%u", name, c[CSV_COL_VALUE]->line, c[CSV_COL_VALUE]->col);
     e->fallback_dir = fallback_dir ? strdup(fallback_dir) : NULL;
     if (e->data_value == NULL) {
         snprintf(err, err_len, "%s: out of memory", name);
@@ -406,25 +389,25 @@ int csv_read_entries(const char *path, gen_entries_t *out, char *err, size_t err
         return -1;
     }
     if (doc.nrows == 0) {
-        snprintf(err, err_len, "%s: empty CSV (expected a header row: %s,%s,%s,%s,...)", path, k_col_names[0],
-                 k_col_names[1], k_col_names[2], k_col_names[3]);
+        snprintf(err, err_len, "%s: empty CSV (expected a header row: %s,%s,%s,%s,...)", path, csv_column_names[0],
+                 csv_column_names[1], csv_column_names[2], csv_column_names[3]);
         csv_doc_free(&doc);
         return -1;
     }
 
-    int col_of[COL_COUNT];
-    for (int k = 0; k < COL_COUNT; k++) {
+    int col_of[CSV_COL_COUNT];
+    for (int k = 0; k < CSV_COL_COUNT; k++) {
         col_of[k] = -1;
     }
     const csv_row_t *hdr = &doc.rows[0];
     for (size_t i = 0; i < hdr->ncells; i++) {
         strip(hdr->cells[i].text);
         bool known = false;
-        for (int k = 0; k < COL_COUNT; k++) {
-            if (strcmp(hdr->cells[i].text, k_col_names[k]) == 0) {
+        for (int k = 0; k < CSV_COL_COUNT; k++) {
+            if (strcmp(hdr->cells[i].text, csv_column_names[k]) == 0) {
                 if (col_of[k] >= 0) {
                     snprintf(err, err_len, "%s:%u:%u: column '%s' appears twice in the header", path,
-                             hdr->cells[i].line, hdr->cells[i].col, k_col_names[k]);
+                             hdr->cells[i].line, hdr->cells[i].col, csv_column_names[k]);
                     csv_doc_free(&doc);
                     return -1;
                 }
@@ -437,21 +420,21 @@ int csv_read_entries(const char *path, gen_entries_t *out, char *err, size_t err
                      hdr->cells[i].text);
         }
     }
-    for (int k = COL_TYPE; k <= COL_DTYPE; k++) {
+    for (int k = CSV_COL_TYPE; k <= CSV_COL_DTYPE; k++) {
         if (col_of[k] < 0) {
             snprintf(err, err_len, "%s:%u: the header has no '%s' column (expected %s,%s,%s,%s,...)", path,
-                     hdr->line, k_col_names[k], k_col_names[0], k_col_names[1], k_col_names[2], k_col_names[3]);
+                     hdr->line, csv_column_names[k], csv_column_names[0], csv_column_names[1], csv_column_names[2],
+                     csv_column_names[3]);
             csv_doc_free(&doc);
             return -1;
         }
     }
 
-    char *fallback = dir_of(path);
-    rc = 0;
+    char fallback[4096];
+    rc = out_file_dir_of(path, fallback, sizeof(fallback)) != 0 ? cli_fail(err, err_len, "%s: path too long", path) : 0;
     for (size_t r = 1; r < doc.nrows && rc == 0; r++) {
         rc = row_to_entry(path, &doc.rows[r], col_of, out, err, err_len, fallback);
     }
-    free(fallback);
     csv_doc_free(&doc);
     return rc;
 }

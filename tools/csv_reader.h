@@ -39,6 +39,21 @@
 extern "C" {
 #endif
 
+/* The columns, in the order the original tool writes them. */
+enum {
+    CSV_COL_TYPE,
+    CSV_COL_SUBTYPE,
+    CSV_COL_VALUE,
+    CSV_COL_DTYPE,
+    CSV_COL_PKTYPE,
+    CSV_COL_ALGO,
+    CSV_COL_KEYSIZE,
+    CSV_COL_EFUSE_ID,
+    CSV_COL_EFUSE_KEY,
+    CSV_COL_COUNT
+};
+extern const char *const csv_column_names[CSV_COL_COUNT];
+
 /* One parsed CSV cell with its position (1-based line and column). */
 typedef struct {
     char *text;

@@ -4,32 +4,19 @@
  * library's own crypto layer does the HMAC, SHA-256 and AES, as the device
  * side does when it checks the result.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 
+#include "cli.h"
 #include "ds_gen.h"
 #include "esc_crypto.h"
 #include "esc_ds_layout.h"
+#include "rsa_mont.h"
 
-static void dsg_set_err(char *err, size_t err_len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void dsg_set_err(char *err, size_t err_len, const char *fmt, ...)
-{
-    if (err == NULL || err_len == 0) {
-        return;
-    }
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, err_len, fmt, ap);
-    va_end(ap);
-}
-
-/* "esp32s2, esp32s3, ..." for the chips that have the peripheral asked for. */
-static void list_chips(char *buf, size_t cap, int want_rsa)
+void esc_ds_chip_names(char *buf, size_t cap, bool want_rsa)
 {
     size_t used = 0;
     buf[0] = '\0';
@@ -84,14 +71,14 @@ int esc_ds_chip_supports(const char *target_chip, unsigned rsa_bits, char *err, 
     char list[160];
     const esc_ds_chip_t *chip = esc_ds_chip_find(target_chip);
     if (chip == NULL || chip->rsa_max_bits == 0) {
-        list_chips(list, sizeof(list), 1);
-        dsg_set_err(err, err_len, "target '%s' has no RSA DS peripheral; chips with one: %s",
+        esc_ds_chip_names(list, sizeof(list), true);
+        cli_fail(err, err_len, "target '%s' has no RSA DS peripheral; chips with one: %s",
                 target_chip ? target_chip : "(none)", list);
         return 1;
     }
     if (!esc_ds_chip_rsa_supports(chip, rsa_bits)) {
         list_rsa_sizes(chip, list, sizeof(list));
-        dsg_set_err(err, err_len, "target %s does not support RSA-%u in the DS peripheral; supported key sizes: %s",
+        cli_fail(err, err_len, "target %s does not support RSA-%u in the DS peripheral; supported key sizes: %s",
                 chip->name, rsa_bits, list);
         return 1;
     }
@@ -103,71 +90,46 @@ int esc_ds_chip_supports_ecdsa(const char *target_chip, unsigned curve_bits, cha
     char list[160];
     const esc_ds_chip_t *chip = esc_ds_chip_find(target_chip);
     if (chip == NULL || chip->ecdsa_curves == 0) {
-        list_chips(list, sizeof(list), 0);
-        dsg_set_err(err, err_len, "target '%s' has no ECDSA key peripheral; chips with one: %s",
+        esc_ds_chip_names(list, sizeof(list), false);
+        cli_fail(err, err_len, "target '%s' has no ECDSA key peripheral; chips with one: %s",
                 target_chip ? target_chip : "(none)", list);
         return 1;
     }
     if (!esc_ds_chip_ecdsa_supports(chip, curve_bits)) {
         list_curves(chip, list, sizeof(list));
-        dsg_set_err(err, err_len, "target %s does not support ECDSA P-%u in the ECDSA peripheral; supported curves: %s",
+        cli_fail(err, err_len, "target %s does not support ECDSA P-%u in the ECDSA peripheral; supported curves: %s",
                 chip->name, curve_bits, list);
         return 1;
     }
     return 0;
 }
 
-/* -n^-1 mod 2^32 for odd n0, by Newton's iteration (each step doubles the
- * number of correct low bits; n0 itself is right to 3 bits). */
-static uint32_t montgomery_mprime(uint32_t n0)
-{
-    uint32_t x = n0;
-    for (int i = 0; i < 4; i++) {
-        x *= 2u - n0 * x;
-    }
-    return 0u - x;
-}
-
 /* The RSA numbers the DS needs, as little-endian operands of B bytes. */
 static int rsa_operands(EVP_PKEY *key, unsigned bits, size_t b, uint8_t *y, uint8_t *m, uint8_t *rb,
                         char *err, size_t err_len)
 {
-    BIGNUM *n = NULL, *d = NULL, *rr = NULL, *r = NULL;
-    BN_CTX *ctx = BN_CTX_new();
+    BIGNUM *n = NULL, *d = NULL;
     int rc = 1;
-    if (ctx == NULL) {
-        dsg_set_err(err, err_len, "out of memory");
-        goto out;
-    }
     if (EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_N, &n) != 1) {
-        dsg_set_err(err, err_len, "cannot read the RSA modulus from the key");
+        cli_fail(err, err_len, "cannot read the RSA modulus from the key");
         goto out;
     }
     if (EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_D, &d) != 1 || BN_is_zero(d)) {
-        dsg_set_err(err, err_len, "the RSA key has no private exponent (a public key was given?)");
+        cli_fail(err, err_len, "the RSA key has no private exponent (a public key was given?)");
         goto out;
     }
     if (!BN_is_odd(n) || (unsigned)BN_num_bits(n) != bits || BN_cmp(d, n) >= 0) {
-        dsg_set_err(err, err_len, "the RSA key is malformed (modulus even, or exponent not below it)");
+        cli_fail(err, err_len, "the RSA key is malformed (modulus even, or exponent not below it)");
         goto out;
     }
-    rr = BN_new();
-    r = BN_new();
-    if (rr == NULL || r == NULL || !BN_lshift(rr, BN_value_one(), (int)(2 * bits)) || !BN_mod(r, rr, n, ctx)) {
-        dsg_set_err(err, err_len, "big-number arithmetic failed");
-        goto out;
-    }
-    if (BN_bn2lebinpad(d, y, (int)b) < 0 || BN_bn2lebinpad(n, m, (int)b) < 0 || BN_bn2lebinpad(r, rb, (int)b) < 0) {
-        dsg_set_err(err, err_len, "RSA operand larger than the chip's DS operand size");
+    if (BN_bn2lebinpad(d, y, (int)b) < 0 || BN_bn2lebinpad(n, m, (int)b) < 0 || rsa_mont_rr(n, bits, rb, b) != 0) {
+        cli_fail(err, err_len, "RSA operand larger than the chip's DS operand size");
         goto out;
     }
     rc = 0;
 out:
     BN_free(n);
     BN_clear_free(d);
-    BN_free(rr);
-    BN_free(r);
-    BN_CTX_free(ctx);
     return rc;
 }
 
@@ -177,12 +139,12 @@ int esc_ds_build_entries(const char *target_chip, EVP_PKEY *rsa_key, int efuse_k
 {
     if (rsa_key == NULL || hmac_key == NULL || iv == NULL || ds_data == NULL || ds_data_len == NULL ||
         ds_context == NULL) {
-        dsg_set_err(err, err_len, "internal error: missing argument to the DS generator");
+        cli_fail(err, err_len, "internal error: missing argument to the DS generator");
         return 1;
     }
     *ds_data_len = 0;
     if (efuse_key_id < 0 || efuse_key_id > (int)ESC_DS_EFUSE_KEY_ID_MAX) {
-        dsg_set_err(err, err_len, "eFuse key id %d is out of range: key blocks are 0..%u (BLOCK_KEY0..BLOCK_KEY%u)",
+        cli_fail(err, err_len, "eFuse key id %d is out of range: key blocks are 0..%u (BLOCK_KEY0..BLOCK_KEY%u)",
                 efuse_key_id, ESC_DS_EFUSE_KEY_ID_MAX, ESC_DS_EFUSE_KEY_ID_MAX);
         return 1;
     }
@@ -191,7 +153,7 @@ int esc_ds_build_entries(const char *target_chip, EVP_PKEY *rsa_key, int efuse_k
     }
     if (EVP_PKEY_get_base_id(rsa_key) != EVP_PKEY_RSA) {
         const char *name = EVP_PKEY_get0_type_name(rsa_key);
-        dsg_set_err(err, err_len, "the RSA DS peripheral needs an RSA private key; the key given is %s",
+        cli_fail(err, err_len, "the RSA DS peripheral needs an RSA private key; the key given is %s",
                 name ? name : "of another type");
         return 1;
     }
@@ -203,16 +165,16 @@ int esc_ds_build_entries(const char *target_chip, EVP_PKEY *rsa_key, int efuse_k
     const esc_ds_chip_t *chip = esc_ds_chip_find(target_chip);
     esc_ds_plain_layout_t lay;
     if (esc_ds_plain_layout(chip->rsa_max_bits, &lay) != ESC_DS_OK) {
-        dsg_set_err(err, err_len, "internal error: no DS layout for %s", chip->name);
+        cli_fail(err, err_len, "internal error: no DS layout for %s", chip->name);
         return 1;
     }
     size_t need = ESC_DS_DATA_HEADER_LEN + lay.total;
     if (ds_data_cap < need) {
-        dsg_set_err(err, err_len, "internal error: DS data buffer of %zu bytes, %zu needed", ds_data_cap, need);
+        cli_fail(err, err_len, "internal error: DS data buffer of %zu bytes, %zu needed", ds_data_cap, need);
         return 1;
     }
     if (esc_crypto_init() != ESC_CRYPTO_OK) {
-        dsg_set_err(err, err_len, "crypto backend initialisation failed");
+        cli_fail(err, err_len, "crypto backend initialisation failed");
         return 1;
     }
 
@@ -230,7 +192,7 @@ int esc_ds_build_entries(const char *target_chip, EVP_PKEY *rsa_key, int efuse_k
                      err_len) != 0) {
         goto out;
     }
-    uint32_t mprime = montgomery_mprime((uint32_t)plain[lay.m] | ((uint32_t)plain[lay.m + 1] << 8) |
+    uint32_t mprime = rsa_mont_mprime((uint32_t)plain[lay.m] | ((uint32_t)plain[lay.m + 1] << 8) |
                                         ((uint32_t)plain[lay.m + 2] << 16) | ((uint32_t)plain[lay.m + 3] << 24));
     uint32_t length = bits / 32u - 1u;
     for (int i = 0; i < 4; i++) {
@@ -243,15 +205,15 @@ int esc_ds_build_entries(const char *target_chip, EVP_PKEY *rsa_key, int efuse_k
     if (esc_sha256_start(&sha) != 0 || esc_sha256_update(&sha, plain, lay.md) != 0 ||
         esc_sha256_update(&sha, plain + lay.mprime, 8) != 0 || esc_sha256_update(&sha, iv, ESC_DS_IV_LEN) != 0 ||
         esc_sha256_finish(&sha, plain + lay.md) != 0) {
-        dsg_set_err(err, err_len, "SHA-256 failed");
+        cli_fail(err, err_len, "SHA-256 failed");
         goto out;
     }
     if (esc_hmac_sha256(hmac_key, 32, all_ff, sizeof(all_ff), aes_key) != 0) {
-        dsg_set_err(err, err_len, "HMAC-SHA256 failed");
+        cli_fail(err, err_len, "HMAC-SHA256 failed");
         goto out;
     }
     if (esc_aes256_cbc_encrypt(aes_key, iv, plain, lay.total, ds_data + ESC_DS_DATA_HEADER_LEN) != 0) {
-        dsg_set_err(err, err_len, "AES-256-CBC encryption failed");
+        cli_fail(err, err_len, "AES-256-CBC encryption failed");
         goto out;
     }
     esc_ds_data_header_encode(ds_data, bits, iv);

@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,6 +34,10 @@ int esc_ds_build_entries(const char *target_chip, EVP_PKEY *rsa_key, int efuse_k
  * with a message naming the supported sizes (or the chips with RSA DS).
  */
 int esc_ds_chip_supports(const char *target_chip, unsigned rsa_bits, char *err, size_t err_len);
+
+/* "esp32s2, esp32s3, ..." (truncated to cap): the chips with an RSA DS
+ * peripheral (want_rsa) or with an ECDSA key peripheral. */
+void esc_ds_chip_names(char *buf, size_t cap, bool want_rsa);
 
 /*
  * The same for the ECDSA key peripheral (curve_bits 192/256/384): 0 if the

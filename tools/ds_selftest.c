@@ -3,17 +3,15 @@
  * the public API and the port, as firmware would use them; the check itself
  * is OpenSSL's, independent of the library's crypto layer.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/bio.h>
 #include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include "cli.h"
 #include "ds_selftest.h"
 #include "esc_ds_layout.h"
 #include "esc_port.h"
@@ -22,21 +20,9 @@
 #include "esp_secure_cert_tlv_read.h"
 #include "host_ds.h"
 #include "host_efuse.h"
+#include "key_input.h"
 
 #define SELFTEST_MESSAGE "esp-secure-cert DS self-test"
-
-static void st_set_err(char *err, size_t err_len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void st_set_err(char *err, size_t err_len, const char *fmt, ...)
-{
-    if (err == NULL || err_len == 0) {
-        return;
-    }
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, err_len, fmt, ap);
-    va_end(ap);
-}
 
 /* EMSA-PKCS1-v1_5 (RFC 8017 9.2) with SHA-256, as mbedTLS builds it for
  * esp_rsa_ds: 00 01 FF..FF 00 || DigestInfo || H, k bytes. */
@@ -59,23 +45,6 @@ static void st_reverse_copy(uint8_t *dst, const uint8_t *src, size_t len)
     for (size_t i = 0; i < len; i++) {
         dst[i] = src[len - 1 - i];
     }
-}
-
-static X509 *st_load_cert(const char *buf, uint32_t len)
-{
-    X509 *x = NULL;
-    static const char pem_tag[] = "-----BEGIN";
-    if (len >= sizeof(pem_tag) - 1 && memcmp(buf, pem_tag, sizeof(pem_tag) - 1) == 0) {
-        BIO *bio = BIO_new_mem_buf(buf, (int)len);
-        if (bio != NULL) {
-            x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-            BIO_free(bio);
-        }
-    } else {
-        const unsigned char *p = (const unsigned char *)buf;
-        x = d2i_X509(NULL, &p, (long)len);
-    }
-    return x;
 }
 
 static const char *ds_error_text(esp_err_t e)
@@ -105,14 +74,14 @@ static int check_entry_for_chip(const char *chip, char *err, size_t err_len)
     esp_secure_cert_tlv_config_t cfg = {.type = ESP_SECURE_CERT_DS_DATA_TLV, .subtype = ESP_SECURE_CERT_SUBTYPE_0};
     esp_secure_cert_tlv_info_t info;
     if (esp_secure_cert_get_tlv_info(&cfg, &info) != ESP_OK) {
-        st_set_err(err, err_len, "no DS data entry (DS_DATA, subtype 0) in the partition");
+        cli_fail(err, err_len, "no DS data entry (DS_DATA, subtype 0) in the partition");
         return 1;
     }
     size_t c_len = info.length >= ESC_DS_DATA_HEADER_LEN ? info.length - ESC_DS_DATA_HEADER_LEN : 0;
     esp_secure_cert_free_tlv_info(&info);
     unsigned entry_max = 0;
     if (esc_ds_c_len_valid(c_len, &entry_max) && c_len != esc_ds_chip_c_len(c)) {
-        st_set_err(err, err_len, "the DS data was generated for a chip with %u-bit RSA DS (%zu-byte ciphertext), "
+        cli_fail(err, err_len, "the DS data was generated for a chip with %u-bit RSA DS (%zu-byte ciphertext), "
                 "not for %s", entry_max, c_len, chip);
         return 1;
     }
@@ -129,7 +98,7 @@ static int check_key_purpose(const esc_port_t *port, int block, const char *efus
         return 0;
     }
     const char *name = esc_host_efuse_purpose_name(purpose);
-    st_set_err(err, err_len, "eFuse key block KEY%d%s%s has purpose %s; the DS peripheral needs "
+    cli_fail(err, err_len, "eFuse key block KEY%d%s%s has purpose %s; the DS peripheral needs "
             "HMAC_DOWN_DIGITAL_SIGNATURE (burn the DS HMAC key there)", block, efuse_path ? " in " : "",
             efuse_path ? efuse_path : "", name ? name : "(unnamed)");
     return 1;
@@ -141,25 +110,25 @@ static int verify_with_cert(const uint8_t *sig, size_t k, const uint8_t hash[32]
     char *cert_buf = NULL;
     uint32_t cert_len = 0;
     if (esp_secure_cert_get_device_cert(&cert_buf, &cert_len) != ESP_OK || cert_buf == NULL) {
-        st_set_err(err, err_len, "no device certificate in the partition to check the DS key against");
+        cli_fail(err, err_len, "no device certificate in the partition to check the DS key against");
         return 1;
     }
-    X509 *cert = st_load_cert(cert_buf, cert_len);
+    X509 *cert = ki_stored_cert((const uint8_t *)cert_buf, cert_len);
     esp_secure_cert_free_device_cert(cert_buf);
     if (cert == NULL) {
-        st_set_err(err, err_len, "the device certificate is neither PEM nor DER X.509");
+        cli_fail(err, err_len, "the device certificate is neither PEM nor DER X.509");
         return 1;
     }
     int rc = 1;
     EVP_PKEY_CTX *vctx = NULL;
     EVP_PKEY *pub = X509_get0_pubkey(cert);
     if (pub == NULL || EVP_PKEY_get_base_id(pub) != EVP_PKEY_RSA) {
-        st_set_err(err, err_len, "the device certificate's key is not RSA, but the DS peripheral holds an RSA-%u key",
+        cli_fail(err, err_len, "the device certificate's key is not RSA, but the DS peripheral holds an RSA-%u key",
                 bits);
         goto out;
     }
     if ((unsigned)EVP_PKEY_get_bits(pub) != bits) {
-        st_set_err(err, err_len, "the device certificate has an RSA-%d key, the DS data an RSA-%u key: they do not "
+        cli_fail(err, err_len, "the device certificate has an RSA-%d key, the DS data an RSA-%u key: they do not "
                 "match", EVP_PKEY_get_bits(pub), bits);
         goto out;
     }
@@ -167,11 +136,11 @@ static int verify_with_cert(const uint8_t *sig, size_t k, const uint8_t hash[32]
     if (vctx == NULL || EVP_PKEY_verify_init(vctx) != 1 ||
         EVP_PKEY_CTX_set_rsa_padding(vctx, RSA_PKCS1_PADDING) != 1 ||
         EVP_PKEY_CTX_set_signature_md(vctx, EVP_sha256()) != 1) {
-        st_set_err(err, err_len, "OpenSSL could not set up RSA verification");
+        cli_fail(err, err_len, "OpenSSL could not set up RSA verification");
         goto out;
     }
     if (EVP_PKEY_verify(vctx, sig, k, hash, 32) != 1) {
-        st_set_err(err, err_len, "the signature made with the DS data does not verify with the device certificate's "
+        cli_fail(err, err_len, "the signature made with the DS data does not verify with the device certificate's "
                 "public key: the key in the DS data does not match the certificate");
         goto out;
     }
@@ -187,12 +156,12 @@ int esc_ds_self_test(const char *target_chip, const char *efuse_path, char *err,
     const char *chip = target_chip != NULL ? target_chip : "esp32c3";
     esc_host_ds_set_chip(chip);
     if (esc_host_ds_get_chip() == NULL) {
-        st_set_err(err, err_len, "target '%s' has no RSA DS peripheral to emulate", chip);
+        cli_fail(err, err_len, "target '%s' has no RSA DS peripheral to emulate", chip);
         return 1;
     }
     const esc_port_t *port = esc_port_get(NULL);
     if (port == NULL || port->ds_sign == NULL) {
-        st_set_err(err, err_len, "no partition is open, or its port has no DS peripheral");
+        cli_fail(err, err_len, "no partition is open, or its port has no DS peripheral");
         return 1;
     }
     if (check_entry_for_chip(chip, err, err_len) != 0) {
@@ -200,7 +169,7 @@ int esc_ds_self_test(const char *target_chip, const char *efuse_path, char *err,
     }
     esp_ds_data_ctx_t *ctx = esp_secure_cert_get_ds_ctx();
     if (ctx == NULL) {
-        st_set_err(err, err_len, "esp_secure_cert_get_ds_ctx found no usable DS data and DS context "
+        cli_fail(err, err_len, "esp_secure_cert_get_ds_ctx found no usable DS data and DS context "
                 "(the reason is logged above)");
         return 1;
     }
@@ -214,7 +183,7 @@ int esc_ds_self_test(const char *target_chip, const char *efuse_path, char *err,
         goto out;
     }
     if (EVP_Digest(SELFTEST_MESSAGE, strlen(SELFTEST_MESSAGE), hash, NULL, EVP_sha256(), NULL) != 1) {
-        st_set_err(err, err_len, "SHA-256 failed");
+        cli_fail(err, err_len, "SHA-256 failed");
         goto out;
     }
     pkcs1_v15_sha256(hash, em, k);
@@ -223,7 +192,7 @@ int esc_ds_self_test(const char *target_chip, const char *efuse_path, char *err,
     esp_err_t e = port->ds_sign(port, ctx->efuse_key_id, (const uint8_t *)ctx->esp_ds_data, sizeof(esp_ds_data_t),
                                 msg_le, sig_le);
     if (e != ESP_OK) {
-        st_set_err(err, err_len, "DS sign with eFuse key block KEY%u failed: %s (%s)", (unsigned)ctx->efuse_key_id,
+        cli_fail(err, err_len, "DS sign with eFuse key block KEY%u failed: %s (%s)", (unsigned)ctx->efuse_key_id,
                 ds_error_text(e), esp_err_to_name(e));
         goto out;
     }

@@ -69,10 +69,15 @@ static void fill_info(esp_secure_cert_tlv_info_t *info, uint8_t type, uint8_t su
     info->flags = flags;
 }
 
-int gen_append(uint8_t *buf, size_t cap, size_t *end, uint8_t type, uint8_t subtype, uint8_t flags,
-               const uint8_t *data, size_t len, char *err, size_t err_len)
+typedef esp_err_t (*append_fn_t)(esp_secure_cert_tlv_info_t *info, const esp_secure_cert_write_config_t *cfg);
+
+/* One entry through `append` (named `what` in messages), which stores
+ * `extra` bytes beyond the data. */
+static int append_one(append_fn_t append, const char *what, size_t extra, uint8_t *buf, size_t cap, size_t *end,
+                      uint8_t type, uint8_t subtype, uint8_t flags, const uint8_t *data, size_t len, char *err,
+                      size_t err_len)
 {
-    if (check_len(len, 0, type, subtype, err, err_len) != 0) {
+    if (check_len(len, extra, type, subtype, err, err_len) != 0) {
         return -1;
     }
     esp_secure_cert_tlv_info_t info;
@@ -80,30 +85,28 @@ int gen_append(uint8_t *buf, size_t cap, size_t *end, uint8_t type, uint8_t subt
     esp_secure_cert_write_config_t cfg;
     size_t offset = *end;
     buffer_config(&cfg, buf, cap, &offset);
-    esp_err_t e = esp_secure_cert_append_tlv(&info, &cfg);
-    return finish(e, "writer", type, subtype, end, offset, esc_tlv_total_len((uint32_t)len), cap, err, err_len);
+    esp_err_t e = append(&info, &cfg);
+    return finish(e, what, type, subtype, end, offset, esc_tlv_total_len((uint32_t)(len + extra)), cap, err, err_len);
+}
+
+int gen_append(uint8_t *buf, size_t cap, size_t *end, uint8_t type, uint8_t subtype, uint8_t flags,
+               const uint8_t *data, size_t len, char *err, size_t err_len)
+{
+    return append_one(esp_secure_cert_append_tlv, "writer", 0, buf, cap, end, type, subtype, flags, data, len, err,
+                      err_len);
 }
 
 int gen_append_hmac_encrypted(uint8_t *buf, size_t cap, size_t *end, uint8_t type, uint8_t subtype, uint8_t flags,
                               const uint8_t *data, size_t len, char *err, size_t err_len)
 {
-    if (check_len(len, ESC_GCM_TAG_LEN, type, subtype, err, err_len) != 0) {
-        return -1;
-    }
-    esp_secure_cert_tlv_info_t info;
-    fill_info(&info, type, subtype, flags, data, len);
-    esp_secure_cert_write_config_t cfg;
-    size_t offset = *end;
-    buffer_config(&cfg, buf, cap, &offset);
-    esp_err_t e = esp_secure_cert_append_tlv_with_hmac_encryption(&info, &cfg);
-    return finish(e, "HMAC encryption writer", type, subtype, end, offset,
-                  esc_tlv_total_len((uint32_t)(len + ESC_GCM_TAG_LEN)), cap, err, err_len);
+    return append_one(esp_secure_cert_append_tlv_with_hmac_encryption, "HMAC encryption writer", ESC_GCM_TAG_LEN,
+                      buf, cap, end, type, subtype, flags, data, len, err, err_len);
 }
 
 int gen_append_hmac_derived(uint8_t *buf, size_t cap, size_t *end, uint8_t subtype, const uint8_t *salt,
                             size_t salt_len, char *err, size_t err_len)
 {
-    if (check_len(salt_len, 0, 5, subtype, err, err_len) != 0) {
+    if (check_len(salt_len, 0, ESP_SECURE_CERT_HMAC_ECDSA_KEY_SALT, subtype, err, err_len) != 0) {
         return -1;
     }
     esp_secure_cert_write_config_t cfg;
@@ -111,6 +114,6 @@ int gen_append_hmac_derived(uint8_t *buf, size_t cap, size_t *end, uint8_t subty
     buffer_config(&cfg, buf, cap, &offset);
     esp_err_t e = esp_secure_cert_append_tlv_with_hmac_ecdsa_derivation(salt, salt_len,
                                                                        (esp_secure_cert_tlv_subtype_t)subtype, &cfg);
-    return finish(e, "HMAC-ECDSA derivation writer", 5, subtype, end, offset,
+    return finish(e, "HMAC-ECDSA derivation writer", ESP_SECURE_CERT_HMAC_ECDSA_KEY_SALT, subtype, end, offset,
                   esc_tlv_total_len((uint32_t)salt_len) + esc_tlv_total_len(0), cap, err, err_len);
 }

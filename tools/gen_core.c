@@ -5,61 +5,58 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-
 #include "cli.h"
 #include "ds_gen.h"
 #include "esc_ds_layout.h"
 #include "gen_append.h"
 #include "gen_core.h"
 #include "gen_internal.h"
+#include "tlv_names.h"
 
 #define DEFAULT_PARTITION_SIZE 0x2000u
 
-static const char *const k_chips[] = {"esp32",   "esp32s2", "esp32c3", "esp32s3",  "esp32c6",
-                                      "esp32h2", "esp32p4", "esp32c5", "esp32c61", "esp32s31"};
+/* The chips the original tool takes for --target_chip, in its order; the
+ * list doubles as the text of messages. */
+static const char k_chips[] = "esp32, esp32s2, esp32c3, esp32s3, esp32c6, esp32h2, esp32p4, esp32c5, esp32c61, esp32s31";
 
 bool gen_chip_known(const char *chip)
 {
-    for (size_t i = 0; i < sizeof(k_chips) / sizeof(k_chips[0]); i++) {
-        if (chip != NULL && strcmp(chip, k_chips[i]) == 0) {
+    size_t n = chip != NULL ? strlen(chip) : 0;
+    for (const char *p = k_chips; n > 0 && *p != 0;) {
+        size_t len = strcspn(p, ",");
+        if (len == n && memcmp(p, chip, n) == 0) {
             return true;
         }
+        p += len;
+        p += strspn(p, ", ");
     }
     return false;
 }
 
 const char *gen_chip_list(void)
 {
-    return "esp32, esp32s2, esp32c3, esp32s3, esp32c6, esp32h2, esp32p4, esp32c5, esp32c61, esp32s31";
+    return k_chips;
 }
 
 /* An hmac_encrypted / hmac_derived_ecdsa row, before any file is read. */
 static int validate_hmac_row(const gen_entry_t *e, const gen_options_t *opt, char *err, size_t err_len)
 {
-    char tb[32];
+    char tb[TLV_NAME_LEN];
     const char *kind = gen_pk_type_name(e->pk_type);
     const esc_ds_chip_t *chip = esc_ds_chip_find(opt->target_chip);
     /* The HMAC peripheral comes with the DS peripheral (DS is built on it);
      * the chips without DS have no HMAC either. */
     if (chip == NULL || chip->rsa_max_bits == 0) {
-        char have[160] = "";
-        size_t used = 0;
-        for (size_t i = 0; i < esc_ds_chip_count() && used < sizeof(have); i++) {
-            const esc_ds_chip_t *c = esc_ds_chip_at(i);
-            if (c->rsa_max_bits != 0) {
-                int n = snprintf(have + used, sizeof(have) - used, "%s%s", used ? ", " : "", c->name);
-                used += n > 0 ? (size_t)n : 0;
-            }
-        }
+        char have[160];
+        esc_ds_chip_names(have, sizeof(have), true);
         snprintf(err, err_len, "%s: %s needs the HMAC peripheral, which %s does not have (%s have it)", e->where,
                  kind, opt->target_chip, have);
         return -1;
     }
     if (e->pk_type == GEN_PK_HMAC_DERIVED_ECDSA) {
-        if (e->type != GEN_TYPE_PRIV_KEY) {
+        if (e->type != ESP_SECURE_CERT_PRIV_KEY_TLV) {
             snprintf(err, err_len, "%s: hmac_derived_ecdsa is a kind of private key; this row is a %s entry",
-                     e->where, gen_type_label(e->type, tb, sizeof(tb)));
+                     e->where, tlv_type_label(e->type, tb, sizeof(tb)));
             return -1;
         }
         if ((e->algorithm[0] != 0 && strcmp(e->algorithm, "ECDSA") != 0) || (e->key_size != 0 && e->key_size != 256)) {
@@ -70,15 +67,15 @@ static int validate_hmac_row(const gen_entry_t *e, const gen_options_t *opt, cha
         return 0;
     }
     switch (e->type) {
-    case GEN_TYPE_DS_DATA:
-    case GEN_TYPE_DS_CONTEXT:
-    case GEN_TYPE_SALT:
-    case GEN_TYPE_SEC_CFG:
-    case GEN_TYPE_SIGNATURE_BLOCK:
-    case GEN_TYPE_TLV_END:
+    case ESP_SECURE_CERT_DS_DATA_TLV:
+    case ESP_SECURE_CERT_DS_CONTEXT_TLV:
+    case ESP_SECURE_CERT_HMAC_ECDSA_KEY_SALT:
+    case ESP_SECURE_CERT_TLV_SEC_CFG:
+    case ESP_SECURE_CERT_SIGNATURE_BLOCK_TLV:
+    case ESP_SECURE_CERT_TLV_END:
         snprintf(err, err_len,
                  "%s: a %s entry cannot be hmac_encrypted: the device reads it without decrypting", e->where,
-                 gen_type_label(e->type, tb, sizeof(tb)));
+                 tlv_type_label(e->type, tb, sizeof(tb)));
         return -1;
     default:
         return 0;
@@ -111,8 +108,8 @@ static int check_block_conflicts(const gen_entries_t *list, const gen_options_t 
     }
     for (size_t i = 0; i < list->n; i++) {
         const gen_entry_t *e = &list->items[i];
-        bool ds = e->type == GEN_TYPE_PRIV_KEY && e->pk_type == GEN_PK_RSA_DS;
-        bool ecdsa = e->type == GEN_TYPE_PRIV_KEY && e->pk_type == GEN_PK_ECDSA_PERIPHERAL;
+        bool ds = e->type == ESP_SECURE_CERT_PRIV_KEY_TLV && e->pk_type == GEN_PK_RSA_DS;
+        bool ecdsa = e->type == ESP_SECURE_CERT_PRIV_KEY_TLV && e->pk_type == GEN_PK_ECDSA_PERIPHERAL;
         if ((!ds && !ecdsa) || e->efuse_id < 0) {
             continue;
         }
@@ -124,8 +121,8 @@ static int check_block_conflicts(const gen_entries_t *list, const gen_options_t 
         }
         for (size_t k = 0; k < i; k++) {
             const gen_entry_t *o = &list->items[k];
-            bool ods = o->type == GEN_TYPE_PRIV_KEY && o->pk_type == GEN_PK_RSA_DS;
-            bool oecdsa = o->type == GEN_TYPE_PRIV_KEY && o->pk_type == GEN_PK_ECDSA_PERIPHERAL;
+            bool ods = o->type == ESP_SECURE_CERT_PRIV_KEY_TLV && o->pk_type == GEN_PK_RSA_DS;
+            bool oecdsa = o->type == ESP_SECURE_CERT_PRIV_KEY_TLV && o->pk_type == GEN_PK_ECDSA_PERIPHERAL;
             if ((!ods && !oecdsa) || o->efuse_id != e->efuse_id) {
                 continue;
             }
@@ -149,18 +146,18 @@ static int check_block_conflicts(const gen_entries_t *list, const gen_options_t 
 /* Checks that need no file: duplicates, kinds of key, required fields. */
 static int validate_entries(const gen_entries_t *list, const gen_options_t *opt, char *err, size_t err_len)
 {
-    char tb[32];
+    char tb[TLV_NAME_LEN];
     for (size_t i = 0; i < list->n; i++) {
         const gen_entry_t *e = &list->items[i];
         for (size_t k = 0; k < i; k++) {
             const gen_entry_t *o = &list->items[k];
             if (o->type == e->type && o->subtype == e->subtype) {
                 snprintf(err, err_len, "%s: duplicate entry %s subtype %u (first given at %s)", e->where,
-                         gen_type_label(e->type, tb, sizeof(tb)), e->subtype, o->where);
+                         tlv_type_label(e->type, tb, sizeof(tb)), e->subtype, o->where);
                 return -1;
             }
         }
-        if (e->type == GEN_TYPE_INTEGRITY) {
+        if (e->type == ESP_SECURE_CERT_INTEGRITY_TLV) {
             snprintf(err, err_len, "%s: INTEGRITY entries are added by the generator, not given", e->where);
             return -1;
         }
@@ -173,10 +170,10 @@ static int validate_entries(const gen_entries_t *list, const gen_options_t *opt,
                 return -1;
             }
         }
-        if (e->type != GEN_TYPE_PRIV_KEY) {
+        if (e->type != ESP_SECURE_CERT_PRIV_KEY_TLV) {
             if (e->pk_type != GEN_PK_NONE && e->pk_type != GEN_PK_HMAC_ENCRYPTED) {
                 cli_warn("%s: priv_key_type '%s' ignored on a %s entry", e->where, gen_pk_type_name(e->pk_type),
-                         gen_type_label(e->type, tb, sizeof(tb)));
+                         tlv_type_label(e->type, tb, sizeof(tb)));
             }
             continue;
         }
@@ -336,13 +333,12 @@ int gen_build(const gen_entries_t *list, const gen_options_t *opt, gen_result_t 
         if (rc != 0) {
             snprintf(err, err_len, "SHA-256 failed");
         } else {
-            rc = gen_append(img, cap, &end, GEN_TYPE_INTEGRITY, 0, 0, digest, sizeof(digest), err, err_len);
+            rc = gen_append(img, cap, &end, ESP_SECURE_CERT_INTEGRITY_TLV, 0, 0, digest, sizeof(digest), err, err_len);
         }
     }
     gen_free_prepared(prep, list->n);
     if (rc != 0) {
-        OPENSSL_cleanse(img, cap);
-        free(img);
+        cli_free_secret(img, cap);
         gen_result_free(res);
         return -1;
     }
@@ -356,14 +352,9 @@ void gen_result_free(gen_result_t *res)
     if (res == NULL) {
         return;
     }
-    if (res->image != NULL) {
-        /* A plaintext key may be in the image. */
-        OPENSSL_cleanse(res->image, res->image_len);
-        free(res->image);
-    }
+    cli_free_secret(res->image, res->image_len); /* a plaintext key may be in it */
     for (size_t i = 0; i < res->n_side; i++) {
-        OPENSSL_cleanse(res->side[i].data, res->side[i].len);
-        free(res->side[i].data);
+        cli_free_secret(res->side[i].data, res->side[i].len);
     }
     memset(res, 0, sizeof(*res));
 }

@@ -94,17 +94,17 @@ int gen_emit_ds_entries(const gen_entries_t *list, gen_prepared_t *prep, const g
     size_t n_auto_hmac = 0, n_ecdsa = 0;
     for (size_t i = 0; i < list->n; i++) {
         const gen_entry_t *e = &list->items[i];
-        if (e->type == GEN_TYPE_PRIV_KEY && e->pk_type == GEN_PK_RSA_DS && e->efuse_key_file == NULL) {
+        if (e->type == ESP_SECURE_CERT_PRIV_KEY_TLV && e->pk_type == GEN_PK_RSA_DS && e->efuse_key_file == NULL) {
             n_auto_hmac++;
         }
-        if (e->type == GEN_TYPE_PRIV_KEY && e->pk_type == GEN_PK_ECDSA_PERIPHERAL) {
+        if (e->type == ESP_SECURE_CERT_PRIV_KEY_TLV && e->pk_type == GEN_PK_ECDSA_PERIPHERAL) {
             n_ecdsa++;
         }
     }
 
     for (size_t i = 0; i < list->n; i++) {
         const gen_entry_t *e = &list->items[i];
-        if (e->type != GEN_TYPE_PRIV_KEY) {
+        if (e->type != ESP_SECURE_CERT_PRIV_KEY_TLV) {
             continue;
         }
         char name[64];
@@ -150,12 +150,15 @@ int gen_emit_ds_entries(const gen_entries_t *list, gen_prepared_t *prep, const g
                 snprintf(err, err_len, "%s: %s", e->where, why);
                 return -1;
             }
-            if (gen_append(img, cap, end, GEN_TYPE_DS_DATA, e->subtype, 0, ds_data, ds_len, err, err_len) != 0 ||
-                gen_append(img, cap, end, GEN_TYPE_DS_CONTEXT, e->subtype, 0, ds_ctx, sizeof(ds_ctx), err, err_len) !=
-                    0) {
-                return -1;
+            if (gen_append(img, cap, end, ESP_SECURE_CERT_DS_DATA_TLV, e->subtype, 0, ds_data, ds_len, why,
+                           sizeof(why)) != 0 ||
+                gen_append(img, cap, end, ESP_SECURE_CERT_DS_CONTEXT_TLV, e->subtype, 0, ds_ctx, sizeof(ds_ctx), why,
+                           sizeof(why)) != 0) {
+                return cli_fail(err, err_len, "%s: %s", e->where, why);
             }
-            gen_add_burn(res, e->efuse_id, "HMAC_DOWN_DIGITAL_SIGNATURE", side, key_path, present);
+            if (gen_add_burn(res, e->efuse_id, "HMAC_DOWN_DIGITAL_SIGNATURE", side, key_path, present) != 0) {
+                return cli_fail(err, err_len, "%s: too many keys to burn", e->where);
+            }
         } else if (e->pk_type == GEN_PK_ECDSA_PERIPHERAL) {
             uint8_t scalar[66];
             size_t nbytes = ((size_t)e->key_size + 7) / 8;
@@ -164,21 +167,23 @@ int gen_emit_ds_entries(const gen_entries_t *list, gen_prepared_t *prep, const g
                 return -1;
             }
             gen_side_name(name, sizeof(name), "ecdsa_key", "bin", n_ecdsa, e->subtype);
-            int side = gen_add_side(res, name, scalar, nbytes, false, err, err_len);
             /* espefuse stores the scalar little-endian; only P-256 keys fill
              * exactly one block, so only they can be compared. */
             bool present = false;
-            int crc = check_block(fx, e, ESC_PURPOSE_ECDSA_KEY, nbytes == 32 ? scalar : NULL, true, &present, err,
-                                  err_len);
+            int rc = gen_add_side(res, name, scalar, nbytes, false, err, err_len) < 0 ? -1 : 0;
+            if (rc == 0) {
+                rc = check_block(fx, e, ESC_PURPOSE_ECDSA_KEY, nbytes == 32 ? scalar : NULL, true, &present, err,
+                                 err_len);
+            }
             OPENSSL_cleanse(scalar, sizeof(scalar));
-            if (side < 0 || crc != 0) {
+            if (rc != 0) {
                 return -1;
             }
             /* A SEC_CFG row of the same subtype (as `parse` writes) is stored
              * where it stands instead of a generated one. */
             size_t given = list->n;
             for (size_t k = 0; k < list->n; k++) {
-                if (list->items[k].type == GEN_TYPE_SEC_CFG && list->items[k].subtype == e->subtype) {
+                if (list->items[k].type == ESP_SECURE_CERT_TLV_SEC_CFG && list->items[k].subtype == e->subtype) {
                     given = k;
                 }
             }
@@ -190,16 +195,19 @@ int gen_emit_ds_entries(const gen_entries_t *list, gen_prepared_t *prep, const g
                 }
             } else {
                 uint8_t sec_cfg[GEN_SEC_CFG_LEN] = {0};
+                char why[256];
                 sec_cfg[0] = (uint8_t)(e->efuse_id + GEN_EFUSE_BLOCK_KEY0);
-                if (gen_append(img, cap, end, GEN_TYPE_SEC_CFG, e->subtype, 0, sec_cfg, sizeof(sec_cfg), err, err_len) !=
-                    0) {
-                    return -1;
+                if (gen_append(img, cap, end, ESP_SECURE_CERT_TLV_SEC_CFG, e->subtype, 0, sec_cfg, sizeof(sec_cfg),
+                               why, sizeof(why)) != 0) {
+                    return cli_fail(err, err_len, "%s: %s", e->where, why);
                 }
             }
             /* espefuse burns ECDSA keys from a PEM file: name the user's. */
             const char *pem = (e->data_type == GEN_DATA_FILE && prep[i].key.encoding == KI_PEM) ? prep[i].source
                                                                                                  : "<key.pem>";
-            gen_add_burn(res, e->efuse_id, ecdsa_purpose(e->key_size), -1, pem, present);
+            if (gen_add_burn(res, e->efuse_id, ecdsa_purpose(e->key_size), -1, pem, present) != 0) {
+                return cli_fail(err, err_len, "%s: too many keys to burn", e->where);
+            }
         }
     }
     return 0;

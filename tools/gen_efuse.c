@@ -58,7 +58,8 @@ void gen_efuse_close(gen_efuse_t *fx)
     memset(fx, 0, sizeof(*fx));
 }
 
-const char *gen_efuse_purpose_name(esc_key_purpose_t purpose, char *buf, size_t cap)
+/* The purpose's name as the eFuse file and espefuse write it. */
+static const char *purpose_name(esc_key_purpose_t purpose, char *buf, size_t cap)
 {
     const char *n = esc_host_efuse_purpose_name(purpose);
     if (n != NULL) {
@@ -100,7 +101,7 @@ int gen_efuse_check_block(const gen_efuse_t *fx, int block, esc_key_purpose_t pu
     *present = false;
     const char *file = fx->path ? fx->path : "the eFuse state";
     char b1[24], b2[24];
-    const char *want_name = gen_efuse_purpose_name(purpose, b1, sizeof(b1));
+    const char *want_name = purpose_name(purpose, b1, sizeof(b1));
     if (block < 0 || block >= ESC_EFUSE_KEY_BLOCKS) {
         snprintf(err, err_len, "eFuse key block %d does not exist (KEY0..KEY5)", block);
         return -1;
@@ -110,7 +111,7 @@ int gen_efuse_check_block(const gen_efuse_t *fx, int block, esc_key_purpose_t pu
     }
     esc_key_purpose_t have = ESC_PURPOSE_USER;
     (void)esc_host_efuse_get_purpose(block, &have);
-    const char *have_name = gen_efuse_purpose_name(have, b2, sizeof(b2));
+    const char *have_name = purpose_name(have, b2, sizeof(b2));
     if (have != purpose) {
         if (have == ESC_PURPOSE_USER) {
             snprintf(err, err_len,

@@ -73,9 +73,6 @@ int gen_efuse_burn(gen_efuse_t *fx, int block, esc_key_purpose_t purpose, const 
 int gen_efuse_derived_public(const gen_efuse_t *fx, int block, const uint8_t *salt, size_t salt_len,
                              uint8_t pub[65], char *err, size_t err_len);
 
-/* The purpose's name as the eFuse file and espefuse write it. */
-const char *gen_efuse_purpose_name(esc_key_purpose_t purpose, char *buf, size_t cap);
-
 #ifdef __cplusplus
 }
 #endif

@@ -187,7 +187,7 @@ static int settle_salts(const gen_entries_t *list, gen_prepared_t *prep, const g
             continue;
         }
         for (size_t k = 0; k < list->n; k++) {
-            if (list->items[k].type == GEN_TYPE_SALT && list->items[k].subtype == e->subtype) {
+            if (list->items[k].type == ESP_SECURE_CERT_HMAC_ECDSA_KEY_SALT && list->items[k].subtype == e->subtype) {
                 prep[i].salt_row = (int)k;
             }
         }
@@ -238,20 +238,10 @@ static bool same_public_key(EVP_PKEY *pkey, const uint8_t pub[65])
     return same;
 }
 
-/* Public key of a stored certificate (PEM + NUL or DER), or NULL. */
+/* Public key of a stored certificate, or NULL. */
 static EVP_PKEY *cert_public_key(const uint8_t *data, size_t len)
 {
-    X509 *x = NULL;
-    if (len > 10 && memcmp(data, "-----BEGIN", 10) == 0) {
-        BIO *bio = BIO_new_mem_buf(data, (int)len);
-        if (bio != NULL) {
-            x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-            BIO_free(bio);
-        }
-    } else {
-        const unsigned char *p = data;
-        x = d2i_X509(NULL, &p, (long)len);
-    }
+    X509 *x = ki_stored_cert(data, len);
     EVP_PKEY *k = x ? X509_get_pubkey(x) : NULL;
     X509_free(x);
     return k;
@@ -311,7 +301,7 @@ static int check_derived_keys(const gen_hmac_t *h, const gen_entries_t *list, co
         }
         for (size_t k = 0; k < list->n; k++) {
             const gen_entry_t *c = &list->items[k];
-            if (c->type != GEN_TYPE_DEV_CERT || c->subtype != e->subtype) {
+            if (c->type != ESP_SECURE_CERT_DEV_CERT_TLV || c->subtype != e->subtype) {
                 continue;
             }
             EVP_PKEY *cert_key = cert_public_key(prep[k].data, prep[k].len);

@@ -3,16 +3,13 @@
  * files (looked up as the original tool does), inline string/hex/base64
  * values, and certificates/keys re-encoded as the reference stores them.
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <openssl/crypto.h>
 
 #include "cli.h"
 #include "gen_internal.h"
 #include "out_file.h"
-#include "tlv_names.h"
+#include "text_codec.h"
 
 void gen_free_prepared(gen_prepared_t *p, size_t n)
 {
@@ -20,12 +17,7 @@ void gen_free_prepared(gen_prepared_t *p, size_t n)
         return;
     }
     for (size_t i = 0; i < n; i++) {
-        if (p[i].data != NULL) {
-            if (p[i].secret) {
-                OPENSSL_cleanse(p[i].data, p[i].len);
-            }
-            free(p[i].data);
-        }
+        cli_free_secret(p[i].data, p[i].len); /* keys, and values stored encrypted */
         free(p[i].salt_owned);
         ki_key_free(&p[i].key);
     }
@@ -64,104 +56,24 @@ int gen_resolve_path(const gen_entry_t *e, const char *path, char *out, size_t c
     return -1;
 }
 
-static int hex_digit(int c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-/* bytes.fromhex after removing spaces: whitespace between pairs allowed. */
-static int decode_hex(const char *s, uint8_t **out, size_t *out_len, char *why, size_t why_len)
+/* An inline value's bytes (data_type hex or base64), decoded into a new
+ * buffer. */
+static int decode_inline(const char *s, bool base64, uint8_t **out, size_t *out_len, char *why, size_t why_len)
 {
     size_t n = strlen(s);
-    uint8_t *buf = malloc(n / 2 + 1);
+    size_t cap = base64 ? TEXT_BASE64_DECODED_MAX(n) : n / 2 + 1;
+    uint8_t *buf = malloc(cap);
     if (buf == NULL) {
         snprintf(why, why_len, "out of memory");
         return -1;
     }
-    size_t k = 0;
-    int hi = -1;
-    for (size_t i = 0; i < n; i++) {
-        if (isspace((unsigned char)s[i])) {
-            continue;
-        }
-        int d = hex_digit((unsigned char)s[i]);
-        if (d < 0) {
-            snprintf(why, why_len, "'%c' at position %zu is not a hex digit", s[i], i + 1);
-            free(buf);
-            return -1;
-        }
-        if (hi < 0) {
-            hi = d;
-        } else {
-            buf[k++] = (uint8_t)(hi << 4 | d);
-            hi = -1;
-        }
-    }
-    if (hi >= 0) {
-        snprintf(why, why_len, "odd number of hex digits");
-        free(buf);
+    int rc = base64 ? text_base64_decode(s, n, TEXT_BASE64_LENIENT, buf, out_len, why, why_len)
+                    : text_hex_decode(s, true, buf, cap, out_len, why, why_len);
+    if (rc != 0) {
+        cli_free_secret(buf, cap); /* the value may be an hmac_encrypted secret */
         return -1;
     }
     *out = buf;
-    *out_len = k;
-    return 0;
-}
-
-static int b64v(int c)
-{
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-}
-
-/* base64.b64decode without validation: characters outside the alphabet are
- * skipped; the padding must be right. */
-static int decode_base64(const char *s, uint8_t **out, size_t *out_len, char *why, size_t why_len)
-{
-    size_t n = strlen(s);
-    uint8_t *buf = malloc(n / 4 * 3 + 3);
-    if (buf == NULL) {
-        snprintf(why, why_len, "out of memory");
-        return -1;
-    }
-    size_t k = 0, chars = 0, pad = 0;
-    unsigned acc = 0;
-    int bits = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '=') {
-            pad++;
-            continue;
-        }
-        int v = b64v((unsigned char)s[i]);
-        if (v < 0) {
-            continue;
-        }
-        if (pad > 0) {
-            snprintf(why, why_len, "data after '=' padding");
-            free(buf);
-            return -1;
-        }
-        chars++;
-        acc = (acc << 6) | (unsigned)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            buf[k++] = (uint8_t)(acc >> bits);
-        }
-    }
-    if (chars % 4 == 1 || (chars + pad) % 4 != 0 || chars == 0) {
-        snprintf(why, why_len, "incorrect base64 length or padding");
-        free(buf);
-        return -1;
-    }
-    *out = buf;
-    *out_len = k;
     return 0;
 }
 
@@ -189,13 +101,13 @@ static int load_input(const gen_entry_t *e, gen_prepared_t *p, uint8_t **data, s
         memcpy(*data, e->data_value, *len + 1);
         return 0;
     case GEN_DATA_HEX:
-        if (decode_hex(e->data_value, data, len, why, sizeof(why)) != 0) {
+        if (decode_inline(e->data_value, false, data, len, why, sizeof(why)) != 0) {
             snprintf(err, err_len, "%s: invalid hex data_value: %s", e->where_value, why);
             return -1;
         }
         return 0;
     case GEN_DATA_BASE64:
-        if (decode_base64(e->data_value, data, len, why, sizeof(why)) != 0) {
+        if (decode_inline(e->data_value, true, data, len, why, sizeof(why)) != 0) {
             snprintf(err, err_len, "%s: invalid base64 data_value: %s", e->where_value, why);
             return -1;
         }
@@ -203,16 +115,6 @@ static int load_input(const gen_entry_t *e, gen_prepared_t *p, uint8_t **data, s
     }
     snprintf(err, err_len, "%s: unknown data_type", e->where_value);
     return -1;
-}
-
-const char *gen_type_label(uint8_t type, char *buf, size_t cap)
-{
-    const char *n = tlv_short_name(type);
-    if (n != NULL) {
-        return n;
-    }
-    snprintf(buf, cap, "type %u", type);
-    return buf;
 }
 
 /* An hmac_encrypted key's algorithm and size, when the row gives them. */
@@ -240,7 +142,7 @@ int gen_prepare_entry(const gen_entry_t *e, const gen_options_t *opt, gen_prepar
     size_t raw_len = 0;
     p->salt_row = -1;
     p->derived_row = -1;
-    p->derived = e->type == GEN_TYPE_PRIV_KEY && e->pk_type == GEN_PK_HMAC_DERIVED_ECDSA;
+    p->derived = e->type == ESP_SECURE_CERT_PRIV_KEY_TLV && e->pk_type == GEN_PK_HMAC_DERIVED_ECDSA;
     p->encrypt = e->pk_type == GEN_PK_HMAC_ENCRYPTED;
     if (p->derived && e->data_value[0] == 0) {
         /* No key given: the device derives it; nothing to load. */
@@ -258,17 +160,16 @@ int gen_prepare_entry(const gen_entry_t *e, const gen_options_t *opt, gen_prepar
     if (raw_len == 0 && e->data_type == GEN_DATA_HEX && !p->derived) {
         /* An empty hex value: a zero-length entry, stored as is. */
         free(raw);
-        if (e->type == GEN_TYPE_PRIV_KEY && (e->pk_type == GEN_PK_RSA_DS || e->pk_type == GEN_PK_ECDSA_PERIPHERAL)) {
+        if (e->type == ESP_SECURE_CERT_PRIV_KEY_TLV && (e->pk_type == GEN_PK_RSA_DS || e->pk_type == GEN_PK_ECDSA_PERIPHERAL)) {
             snprintf(err, err_len, "%s: %s needs a key, the value is empty", what, gen_pk_type_name(e->pk_type));
             return -1;
         }
         p->data = NULL;
         p->len = 0;
-        p->secret = p->encrypt;
         return 0;
     }
 
-    if (e->type == GEN_TYPE_CA_CERT || e->type == GEN_TYPE_DEV_CERT) {
+    if (e->type == ESP_SECURE_CERT_CA_CERT_TLV || e->type == ESP_SECURE_CERT_DEV_CERT_TLV) {
         ki_cert_t c;
         rc = ki_load_cert(raw, raw_len, what, &c, err, err_len);
         if (rc == 0) {
@@ -279,7 +180,7 @@ int gen_prepare_entry(const gen_entry_t *e, const gen_options_t *opt, gen_prepar
             p->data = c.stored;
             p->len = c.stored_len;
         }
-    } else if (e->type == GEN_TYPE_PRIV_KEY) {
+    } else if (e->type == ESP_SECURE_CERT_PRIV_KEY_TLV) {
         bool unused = false;
         rc = ki_load_key(raw, raw_len, opt->password, what, &p->key, &unused, err, err_len);
         if (rc == 0 && unused) {
@@ -311,21 +212,16 @@ int gen_prepare_entry(const gen_entry_t *e, const gen_options_t *opt, gen_prepar
             p->len = p->key.stored_len;
             p->key.stored = NULL;
             p->key.stored_len = 0;
-            p->secret = true;
             p->store = e->pk_type != GEN_PK_RSA_DS && !p->derived;
             p->have_key = true;
-            p->flags = e->pk_type == GEN_PK_ECDSA_PERIPHERAL ? GEN_FLAG_ECDSA_PERIPHERAL : 0;
+            p->flags = e->pk_type == GEN_PK_ECDSA_PERIPHERAL ? ESC_TLV_FLAG_KEY_ECDSA_PERIPHERAL : 0;
         }
     } else {
         p->data = raw;
         p->len = raw_len;
-        p->secret = p->encrypt;
         raw = NULL;
     }
-    if (raw != NULL) {
-        OPENSSL_cleanse(raw, raw_len);
-        free(raw);
-    }
+    cli_free_secret(raw, raw_len);
     size_t limit = p->encrypt ? 0xFFFFu - 16u : 0xFFFFu; /* room for the GCM tag */
     if (rc == 0 && p->len > limit) {
         snprintf(err, err_len, "%s: %zu bytes is more than one entry can hold (%zu%s)", what, p->len, limit,
@@ -358,7 +254,6 @@ int gen_read_key32(const gen_entry_t *e, const char *file, uint8_t key[32], char
     } else {
         memcpy(key, data, 32);
     }
-    OPENSSL_cleanse(data, len);
-    free(data);
+    cli_free_secret(data, len);
     return rc;
 }

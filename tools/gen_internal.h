@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "esc_tlv.h"
+#include "esp_secure_cert_tlv_config.h"
 #include "gen_core.h"
 #include "gen_efuse.h"
 #include "key_input.h"
@@ -19,17 +21,6 @@
 extern "C" {
 #endif
 
-#define GEN_TYPE_CA_CERT 0
-#define GEN_TYPE_DEV_CERT 1
-#define GEN_TYPE_PRIV_KEY 2
-#define GEN_TYPE_DS_DATA 3
-#define GEN_TYPE_DS_CONTEXT 4
-#define GEN_TYPE_SALT 5
-#define GEN_TYPE_SEC_CFG 6
-#define GEN_TYPE_SIGNATURE_BLOCK 8
-#define GEN_TYPE_INTEGRITY 9
-#define GEN_TYPE_TLV_END 50
-#define GEN_FLAG_ECDSA_PERIPHERAL 0x08
 #define GEN_SEC_CFG_LEN 40
 #define GEN_EFUSE_BLOCK_KEY0 4 /* SEC_CFG names eFuse blocks, KEY0 = block 4 */
 
@@ -37,7 +28,6 @@ extern "C" {
 typedef struct {
     uint8_t *data;
     size_t len;
-    bool secret;
     uint8_t flags;
     bool store;          /* written where it stands (false: an rsa_ds key, which
                             becomes DS_DATA, or a salt that a derived key uses) */
@@ -69,9 +59,6 @@ int gen_resolve_path(const gen_entry_t *e, const char *path, char *out, size_t c
  * path_out receives the resolved path. */
 int gen_read_key32(const gen_entry_t *e, const char *file, uint8_t key[32], char *path_out, size_t path_cap,
                    char *err, size_t err_len);
-
-/* Type name for messages ("CA_CERT", or "type 77"). */
-const char *gen_type_label(uint8_t type, char *buf, size_t cap);
 
 /* Result bookkeeping. gen_add_side returns the new index or -1. */
 int gen_add_side(gen_result_t *res, const char *name, const uint8_t *data, size_t len, bool is_public, char *err,

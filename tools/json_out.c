@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "json_out.h"
+#include "text_codec.h"
 
 void json_init(json_writer_t *j, FILE *out)
 {
@@ -78,43 +79,6 @@ void json_end_array(json_writer_t *j)
     close_container(j, ']');
 }
 
-/* Length of a valid UTF-8 sequence starting at s (at most n bytes), or 0. */
-static size_t utf8_seq_len(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    size_t len;
-    unsigned int cp;
-    if (c < 0x80) {
-        return 1;
-    } else if ((c & 0xE0) == 0xC0) {
-        len = 2;
-        cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-        len = 3;
-        cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-        len = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (len > n) {
-        return 0;
-    }
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) {
-            return 0;
-        }
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    /* Reject overlong forms, surrogates and values past U+10FFFF. */
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF)) {
-        return 0;
-    }
-    return len;
-}
-
 static void write_escaped(FILE *out, const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -135,7 +99,8 @@ static void write_escaped(FILE *out, const char *s, size_t len)
             i++;
             continue;
         }
-        size_t n = utf8_seq_len(p + i, len - i);
+        uint32_t cp;
+        size_t n = text_utf8_next(p + i, len - i, &cp);
         if (n == 0) {
             fprintf(out, "\\u%04x", c); /* stray byte, shown as Latin-1 */
             i++;
@@ -161,13 +126,8 @@ void json_string(json_writer_t *j, const char *s)
         json_null(j);
         return;
     }
-    json_string_n(j, s, strlen(s));
-}
-
-void json_string_n(json_writer_t *j, const char *s, size_t len)
-{
     before_item(j);
-    write_escaped(j->out, s, len);
+    write_escaped(j->out, s, strlen(s));
 }
 
 void json_int(json_writer_t *j, long long v)
@@ -186,16 +146,6 @@ void json_null(json_writer_t *j)
 {
     before_item(j);
     fputs("null", j->out);
-}
-
-void json_hex(json_writer_t *j, const uint8_t *data, size_t len)
-{
-    before_item(j);
-    fputc('"', j->out);
-    for (size_t i = 0; i < len; i++) {
-        fprintf(j->out, "%02x", data[i]);
-    }
-    fputc('"', j->out);
 }
 
 void json_finish(json_writer_t *j)
@@ -220,16 +170,4 @@ void json_kv_bool(json_writer_t *j, const char *key, bool v)
 {
     json_key(j, key);
     json_bool(j, v);
-}
-
-void json_kv_null(json_writer_t *j, const char *key)
-{
-    json_key(j, key);
-    json_null(j);
-}
-
-void json_kv_hex(json_writer_t *j, const char *key, const uint8_t *data, size_t len)
-{
-    json_key(j, key);
-    json_hex(j, data, len);
 }

@@ -30,13 +30,10 @@ void json_end_object(json_writer_t *j);
 void json_begin_array(json_writer_t *j);
 void json_end_array(json_writer_t *j);
 void json_key(json_writer_t *j, const char *key);
-void json_string(json_writer_t *j, const char *s);
-void json_string_n(json_writer_t *j, const char *s, size_t len);
+void json_string(json_writer_t *j, const char *s); /* NULL is written as null */
 void json_int(json_writer_t *j, long long v);
 void json_bool(json_writer_t *j, bool v);
 void json_null(json_writer_t *j);
-/* Lower-case hex string of bytes. */
-void json_hex(json_writer_t *j, const uint8_t *data, size_t len);
 /* Close the document with a newline. */
 void json_finish(json_writer_t *j);
 
@@ -44,8 +41,6 @@ void json_finish(json_writer_t *j);
 void json_kv_string(json_writer_t *j, const char *key, const char *s);
 void json_kv_int(json_writer_t *j, const char *key, long long v);
 void json_kv_bool(json_writer_t *j, const char *key, bool v);
-void json_kv_null(json_writer_t *j, const char *key);
-void json_kv_hex(json_writer_t *j, const char *key, const uint8_t *data, size_t len);
 
 #ifdef __cplusplus
 }

@@ -13,7 +13,9 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "cli.h"
 #include "key_input.h"
+#include "text_codec.h"
 
 /* One PEM block found in a text: label and the bytes between the BEGIN and
  * END lines (headers and base64, any line breaks). */
@@ -87,59 +89,8 @@ static bool has_headers(const pem_block_t *b)
     return find_str(b->body, b->body_len, "Proc-Type:") != NULL || find_str(b->body, b->body_len, "DEK-Info:");
 }
 
-static int b64_value(char c)
-{
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-}
-
-/* Strict base64 of a PEM body (whitespace ignored). Returns malloc'ed DER. */
-static int b64_decode_body(const char *s, size_t len, uint8_t **out, size_t *out_len)
-{
-    uint8_t *buf = malloc(len / 4 * 3 + 3);
-    if (buf == NULL) {
-        return -1;
-    }
-    size_t n = 0;
-    unsigned acc = 0;
-    int bits = 0, pad = 0, chars = 0;
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        if (is_space(c)) {
-            continue;
-        }
-        if (c == '=') {
-            pad++;
-            chars++;
-            continue;
-        }
-        int v = b64_value(c);
-        if (v < 0 || pad > 0) {
-            free(buf);
-            return -1;
-        }
-        chars++;
-        acc = (acc << 6) | (unsigned)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            buf[n++] = (uint8_t)(acc >> bits);
-        }
-    }
-    if (chars == 0 || chars % 4 != 0 || pad > 2) {
-        free(buf);
-        return -1;
-    }
-    *out = buf;
-    *out_len = n;
-    return 0;
-}
-
-int ki_pem_encode(const char *label, const uint8_t *der, size_t der_len, char **pem, size_t *pem_len)
+/* Canonical PEM text (64-column base64, "\n" line ends) of DER bytes. */
+static int pem_encode(const char *label, const uint8_t *der, size_t der_len, char **pem, size_t *pem_len)
 {
     size_t b64_len = (der_len + 2) / 3 * 4;
     size_t cap = 2 * strlen(label) + 40 + b64_len + b64_len / 64 + 2;
@@ -159,7 +110,8 @@ int ki_pem_encode(const char *label, const uint8_t *der, size_t der_len, char **
     return 0;
 }
 
-bool ki_looks_pem(const uint8_t *data, size_t len)
+/* PEM text may follow other text (a comment, a key before a certificate). */
+static bool looks_pem(const uint8_t *data, size_t len)
 {
     return find_str((const char *)data, len, "-----BEGIN ") != NULL;
 }
@@ -245,7 +197,7 @@ int ki_load_cert(const uint8_t *data, size_t len, const char *what, ki_cert_t *o
     memset(out, 0, sizeof(*out));
     const char *text = (const char *)data;
     char why[256];
-    if (ki_looks_pem(data, len)) {
+    if (looks_pem(data, len)) {
         pem_block_t b;
         const char *from = text;
         bool found = false;
@@ -265,10 +217,16 @@ int ki_load_cert(const uint8_t *data, size_t len, const char *what, ki_cert_t *o
             snprintf(err, err_len, "%s: no PEM CERTIFICATE block found", what);
             return -1;
         }
-        uint8_t *der = NULL;
+        uint8_t *der = malloc(TEXT_BASE64_DECODED_MAX(first.body_len));
         size_t der_len = 0;
-        if (b64_decode_body(first.body, first.body_len, &der, &der_len) != 0) {
-            snprintf(err, err_len, "%s: the PEM certificate has invalid base64", what);
+        if (der == NULL) {
+            snprintf(err, err_len, "%s: out of memory", what);
+            return -1;
+        }
+        if (text_base64_decode(first.body, first.body_len, TEXT_BASE64_STRICT, der, &der_len, why, sizeof(why)) !=
+            0) {
+            snprintf(err, err_len, "%s: the PEM certificate has invalid base64 (%s)", what, why);
+            free(der);
             return -1;
         }
         const unsigned char *p = der;
@@ -284,7 +242,7 @@ int ki_load_cert(const uint8_t *data, size_t len, const char *what, ki_cert_t *o
         X509_free(x);
         char *pem = NULL;
         size_t pem_len = 0;
-        int rc = ki_pem_encode("CERTIFICATE", der, der_len, &pem, &pem_len);
+        int rc = pem_encode("CERTIFICATE", der, der_len, &pem, &pem_len);
         free(der);
         if (rc != 0) {
             snprintf(err, err_len, "%s: out of memory", what);
@@ -316,6 +274,19 @@ int ki_load_cert(const uint8_t *data, size_t len, const char *what, ki_cert_t *o
     out->stored_len = len;
     out->encoding = KI_DER;
     return 0;
+}
+
+X509 *ki_stored_cert(const uint8_t *data, size_t len)
+{
+    static const char k_pem[] = "-----BEGIN";
+    if (len >= sizeof(k_pem) - 1 && memcmp(data, k_pem, sizeof(k_pem) - 1) == 0) {
+        BIO *bio = BIO_new_mem_buf(data, (int)len);
+        X509 *x = bio != NULL ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
+        BIO_free(bio);
+        return x;
+    }
+    const unsigned char *p = data;
+    return d2i_X509(NULL, &p, (long)len);
 }
 
 void ki_cert_free(ki_cert_t *c)
@@ -410,7 +381,7 @@ int ki_load_key(const uint8_t *data, size_t len, const char *password, const cha
     char why[256];
     ERR_clear_error();
 
-    if (ki_looks_pem(data, len)) {
+    if (looks_pem(data, len)) {
         const char *text = (const char *)data;
         pem_block_t b;
         const char *from = text;
@@ -438,8 +409,7 @@ int ki_load_key(const uint8_t *data, size_t len, const char *password, const cha
             pkey = PEM_read_bio_PrivateKey(bio, NULL, pw_cb, &pw);
         }
         BIO_free(bio);
-        OPENSSL_cleanse(norm, strlen(norm));
-        free(norm);
+        cli_free_secret(norm, strlen(norm));
         out->encoding = KI_PEM;
     } else {
         const unsigned char *p = data;
@@ -494,10 +464,7 @@ void ki_key_free(ki_key_t *k)
     if (k == NULL) {
         return;
     }
-    if (k->stored != NULL) {
-        OPENSSL_cleanse(k->stored, k->stored_len);
-        free(k->stored);
-    }
+    cli_free_secret(k->stored, k->stored_len);
     EVP_PKEY_free(k->pkey);
     memset(k, 0, sizeof(*k));
 }

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include <openssl/evp.h>
+#include <openssl/x509.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -56,17 +57,15 @@ int ki_load_key(const uint8_t *data, size_t len, const char *password, const cha
                 bool *password_unused, char *err, size_t err_len);
 void ki_key_free(ki_key_t *k); /* wipes the stored bytes */
 
+/* The certificate in stored CA_CERT / DEV_CERT bytes (PEM text, with or
+ * without its NUL, or DER), or NULL. */
+X509 *ki_stored_cert(const uint8_t *data, size_t len);
+
 /* "RSA" or "EC" (or NULL), and the size in bits. */
 const char *ki_key_algorithm(const EVP_PKEY *pkey);
 int ki_key_bits(const EVP_PKEY *pkey);
 /* EC private scalar, big-endian, left-padded to nbytes. 0 on success. */
 int ki_ec_private_scalar(const EVP_PKEY *pkey, uint8_t *out, size_t nbytes);
-
-/* Helpers shared with `parse`. */
-/* Canonical PEM text (64-column base64) of DER bytes, without NUL. */
-int ki_pem_encode(const char *label, const uint8_t *der, size_t der_len, char **pem, size_t *pem_len);
-/* Does the data start (after whitespace) like a PEM file? */
-bool ki_looks_pem(const uint8_t *data, size_t len);
 
 #ifdef __cplusplus
 }

@@ -40,6 +40,20 @@ int out_file_join(char *buf, size_t cap, const char *dir, const char *name)
     return (n < 0 || (size_t)n >= cap) ? -1 : 0;
 }
 
+int out_file_dir_of(const char *path, char *buf, size_t cap)
+{
+    const char *slash = strrchr(path, '/');
+    int n;
+    if (slash == NULL) {
+        n = snprintf(buf, cap, ".");
+    } else if (slash == path) {
+        n = snprintf(buf, cap, "/");
+    } else {
+        n = snprintf(buf, cap, "%.*s", (int)(slash - path), path);
+    }
+    return (n < 0 || (size_t)n >= cap) ? -1 : 0;
+}
+
 int out_file_make_dir(const char *dir, char *err, size_t err_len)
 {
     char tmp[4096];

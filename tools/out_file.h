@@ -39,6 +39,10 @@ int out_file_make_dir(const char *dir, char *err, size_t err_len);
 /* Join dir and name into buf ("name" alone if dir is NULL, empty or "."). */
 int out_file_join(char *buf, size_t cap, const char *dir, const char *name);
 
+/* The directory part of a path into buf: "." if it has none, "/" for a
+ * file in the root. -1 if it does not fit. */
+int out_file_dir_of(const char *path, char *buf, size_t cap);
+
 #ifdef __cplusplus
 }
 #endif

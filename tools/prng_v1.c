@@ -8,7 +8,8 @@
 
 #include "rng.h"
 
-int esc_prng_v1_block(const char *seed, size_t seed_len, uint32_t index, uint8_t out[32])
+/* block[index] = SHA-256(UTF-8(seed) || u32be(index)) */
+static int prng_v1_block(const char *seed, size_t seed_len, uint32_t index, uint8_t out[32])
 {
     uint8_t be[4] = {(uint8_t)(index >> 24), (uint8_t)(index >> 16), (uint8_t)(index >> 8), (uint8_t)index};
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
@@ -24,7 +25,7 @@ int esc_prng_v1_draw(esc_rng_t *r, uint8_t *out, size_t n)
 {
     while (n > 0) {
         if (r->block_used == sizeof(r->block)) {
-            if (esc_prng_v1_block(r->seed, r->seed_len, r->counter, r->block) != 0) {
+            if (prng_v1_block(r->seed, r->seed_len, r->counter, r->block) != 0) {
                 return -1;
             }
             r->counter++;

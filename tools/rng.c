@@ -94,7 +94,6 @@ int esc_rng_draw(esc_rng_t *r, void *out_v, size_t n)
     }
     if (rc == 0) {
         r->drawn += total;
-        r->draws++;
     }
     return rc;
 }

@@ -36,8 +36,7 @@ typedef struct {
     uint8_t *preset;       /* bytes served before the source */
     size_t preset_len;
     size_t preset_used;
-    size_t drawn;          /* total bytes handed out */
-    unsigned draws;        /* number of draws */
+    size_t drawn;          /* bytes handed out (tests check that a run used its recorded stream) */
 } esc_rng_t;
 
 int esc_rng_init_os(esc_rng_t *r);
@@ -50,8 +49,7 @@ int esc_rng_draw(esc_rng_t *r, void *out, size_t n);
 /* Wipe and free. */
 void esc_rng_free(esc_rng_t *r);
 
-/* PRNG-v1 internals, exposed for tests. */
-int esc_prng_v1_block(const char *seed, size_t seed_len, uint32_t index, uint8_t out[32]);
+/* The PRNG-v1 source behind esc_rng_draw (prng_v1.c). */
 int esc_prng_v1_draw(esc_rng_t *r, uint8_t *out, size_t n);
 
 #ifdef __cplusplus

@@ -39,12 +39,12 @@ static int scan_list(const uint8_t *img, size_t len, list_info_t *info, char *er
             break;
         }
         if (r != ESC_TLV_OK) {
-            return esc_sign_fail(err, err_len, "entry at offset %zu runs past the end of the image (%zu bytes)",
-                                 info->end, len);
+            return cli_fail(err, err_len, "entry at offset %zu runs past the end of the image (%zu bytes)",
+                            info->end, len);
         }
         if (!e.crc_ok) {
-            return esc_sign_fail(err, err_len, "entry at offset %u (type %u, subtype %u) has a bad CRC", e.offset,
-                                 e.type, e.subtype);
+            return cli_fail(err, err_len, "entry at offset %u (type %u, subtype %u) has a bad CRC", e.offset,
+                            e.type, e.subtype);
         }
         info->entries++;
         info->end = (size_t)e.offset + e.total_len;
@@ -56,7 +56,7 @@ static int scan_list(const uint8_t *img, size_t len, list_info_t *info, char *er
         }
     }
     if (info->entries == 0) {
-        return esc_sign_fail(err, err_len, "no TLV entry found (not an esp_secure_cert image)");
+        return cli_fail(err, err_len, "no TLV entry found (not an esp_secure_cert image)");
     }
     return 0;
 }
@@ -75,18 +75,18 @@ static int put_integrity(uint8_t *buf, size_t cap, size_t *pos, int subtype, siz
     const size_t at = *pos;
     const size_t tlv_len = esc_tlv_total_len(INTEGRITY_LEN);
     if (subtype > INTEGRITY_MAX_SUBTYPE) {
-        return esc_sign_fail(err, err_len, "cannot add an integrity entry: subtype %d would exceed %d", subtype,
-                             INTEGRITY_MAX_SUBTYPE);
+        return cli_fail(err, err_len, "cannot add an integrity entry: subtype %d would exceed %d", subtype,
+                        INTEGRITY_MAX_SUBTYPE);
     }
     if (at + tlv_len > part_size) {
-        return esc_sign_fail(err, err_len,
-                             "no room for the integrity entry: %zu + %zu bytes exceed the %zu-byte partition", at,
-                             tlv_len, part_size);
+        return cli_fail(err, err_len,
+                        "no room for the integrity entry: %zu + %zu bytes exceed the %zu-byte partition", at,
+                        tlv_len, part_size);
     }
     uint8_t digest[INTEGRITY_LEN];
     unsigned int dlen = 0;
     if (!EVP_Digest(buf, at, digest, &dlen, EVP_sha256(), NULL) || dlen != INTEGRITY_LEN) {
-        return esc_sign_fail(err, err_len, "SHA-256 failed");
+        return cli_fail(err, err_len, "SHA-256 failed");
     }
     if (gen_append(buf, cap, pos, ESP_SECURE_CERT_INTEGRITY_TLV, (uint8_t)subtype, 0, digest, INTEGRITY_LEN, err,
                    err_len) != 0) {
@@ -117,7 +117,7 @@ static bool tail_is_blank(const uint8_t *p, size_t n)
 void esc_signed_image_free(esc_signed_image_t *img)
 {
     if (img != NULL) {
-        free(img->bin);
+        cli_free_secret(img->bin, img->len); /* a plaintext private key may be in it */
         memset(img, 0, sizeof(*img));
     }
 }
@@ -126,20 +126,20 @@ int esc_sign_partition(const uint8_t *unsigned_bin, size_t len, esc_signing_key_
                        esc_rng_t *rng, size_t partition_size, esc_signed_image_t *out, char *err, size_t err_len)
 {
     if (out == NULL) {
-        return esc_sign_fail(err, err_len, "no output");
+        return cli_fail(err, err_len, "no output");
     }
     memset(out, 0, sizeof(*out));
     if (unsigned_bin == NULL || len == 0) {
-        return esc_sign_fail(err, err_len, "nothing to sign: the image is empty");
+        return cli_fail(err, err_len, "nothing to sign: the image is empty");
     }
     if (keys == NULL || nkeys == 0) {
-        return esc_sign_fail(err, err_len, "no signing key given");
+        return cli_fail(err, err_len, "no signing key given");
     }
     if (nkeys > 255) {
-        return esc_sign_fail(err, err_len, "too many signing keys (%zu)", nkeys);
+        return cli_fail(err, err_len, "too many signing keys (%zu)", nkeys);
     }
     if (rng == NULL) {
-        return esc_sign_fail(err, err_len, "no random source");
+        return cli_fail(err, err_len, "no random source");
     }
     const size_t part_size = effective_partition_size(partition_size);
     list_info_t info;
@@ -147,26 +147,26 @@ int esc_sign_partition(const uint8_t *unsigned_bin, size_t len, esc_signing_key_
         return -1;
     }
     if (info.has_signature) {
-        return esc_sign_fail(err, err_len, "the image already holds a signature block; sign the unsigned image");
+        return cli_fail(err, err_len, "the image already holds a signature block; sign the unsigned image");
     }
     if (!tail_is_blank(unsigned_bin + info.end, len - info.end)) {
-        return esc_sign_fail(err, err_len, "unexpected data after the last entry (offset %zu of %zu)", info.end, len);
+        return cli_fail(err, err_len, "unexpected data after the last entry (offset %zu of %zu)", info.end, len);
     }
     if (info.end > UINT32_MAX) {
-        return esc_sign_fail(err, err_len, "image too large to sign");
+        return cli_fail(err, err_len, "image too large to sign");
     }
     const size_t signed_len = info.end;
 
     size_t cap = signed_len + esc_tlv_total_len(INTEGRITY_LEN) + sizeof(END_MARKER);
     for (size_t i = 0; i < nkeys; i++) {
         if (keys[i] == NULL) {
-            return esc_sign_fail(err, err_len, "signing key %zu is missing", i);
+            return cli_fail(err, err_len, "signing key %zu is missing", i);
         }
         cap += esc_tlv_total_len((uint32_t)(ESC_SIGN_HEADER_LEN + esc_sign_tail_len(keys[i]->alg)));
     }
     uint8_t *buf = malloc(cap);
     if (buf == NULL) {
-        return esc_sign_fail(err, err_len, "out of memory");
+        return cli_fail(err, err_len, "out of memory");
     }
     /* The writer appends after the list, into erased (0xFF) space. */
     memset(buf, 0xFF, cap);
@@ -187,13 +187,13 @@ int esc_sign_partition(const uint8_t *unsigned_bin, size_t len, esc_signing_key_
                      : esc_sign_ecdsa(key, buf, signed_len, rng, data + ESC_SIGN_HEADER_LEN, tail_len, err, err_len);
         if (rc != 0 || gen_append(buf, cap, &pos, ESP_SECURE_CERT_SIGNATURE_BLOCK_TLV, (uint8_t)i, 0, data,
                                   ESC_SIGN_HEADER_LEN + tail_len, err, err_len) != 0) {
-            free(buf);
+            cli_free_secret(buf, cap);
             return -1;
         }
     }
     const size_t sig_end = pos;
     if (put_integrity(buf, cap, &pos, info.max_integrity + 1, part_size, err, err_len) != 0) {
-        free(buf);
+        cli_free_secret(buf, cap);
         return -1;
     }
     out->bin = buf;
@@ -207,12 +207,12 @@ int esc_append_integrity(const uint8_t *in, size_t in_len, size_t partition_size
                          char *err, size_t err_len)
 {
     if (out == NULL || out_len == NULL) {
-        return esc_sign_fail(err, err_len, "no output");
+        return cli_fail(err, err_len, "no output");
     }
     *out = NULL;
     *out_len = 0;
     if (in == NULL || in_len == 0) {
-        return esc_sign_fail(err, err_len, "the image is empty");
+        return cli_fail(err, err_len, "the image is empty");
     }
     const size_t part_size = effective_partition_size(partition_size);
     list_info_t info;
@@ -223,13 +223,13 @@ int esc_append_integrity(const uint8_t *in, size_t in_len, size_t partition_size
     const size_t cap = need > in_len ? need : in_len;
     uint8_t *buf = malloc(cap);
     if (buf == NULL) {
-        return esc_sign_fail(err, err_len, "out of memory");
+        return cli_fail(err, err_len, "out of memory");
     }
     memset(buf, 0xFF, cap);
     memcpy(buf, in, info.end);
     size_t pos = info.end;
     if (put_integrity(buf, cap, &pos, info.max_integrity + 1, part_size, err, err_len) != 0) {
-        free(buf);
+        cli_free_secret(buf, cap);
         return -1;
     }
     /* In place, as the reference: whatever the input had beyond the new

@@ -34,9 +34,6 @@ typedef struct esc_signing_key esc_signing_key_t;
 /* Load a private signing key, PEM or DER (PKCS#8, PKCS#1, SEC1; not
  * encrypted): RSA of exactly 3072 bits or EC on P-192/P-256/P-384. */
 int esc_signing_key_load(const char *path, esc_signing_key_t **out, char *err, size_t err_len);
-/* The same from memory; `name` only appears in messages. */
-int esc_signing_key_parse(const uint8_t *data, size_t len, const char *name, esc_signing_key_t **out, char *err,
-                          size_t err_len);
 void esc_signing_key_free(esc_signing_key_t *key);
 esc_sign_alg_t esc_signing_key_alg(const esc_signing_key_t *key);
 /* SHA-256 of the public key as Secure Boot V2 digests it (what

@@ -46,7 +46,7 @@ int esc_sign_ecdsa_public(const esc_signing_key_t *key, uint8_t *out, size_t out
 {
     const size_t cl = esc_sign_coord_len(key->alg);
     if (cl == 0 || out_len < 1 + 2 * cl) {
-        return esc_sign_fail(err, err_len, "%s: not an ECDSA key", key->name);
+        return cli_fail(err, err_len, "%s: not an ECDSA key", key->name);
     }
     BIGNUM *x = NULL, *y = NULL;
     int rc = -1;
@@ -56,7 +56,7 @@ int esc_sign_ecdsa_public(const esc_signing_key_t *key, uint8_t *out, size_t out
         out[0] = (uint8_t)key->alg; /* curve id 1/2/3 = algorithm 1/2/3 */
         rc = 0;
     } else {
-        esc_sign_fail(err, err_len, "%s: cannot read the EC public key", key->name);
+        cli_fail(err, err_len, "%s: cannot read the EC public key", key->name);
     }
     BN_free(x);
     BN_free(y);
@@ -95,12 +95,12 @@ int esc_sign_ecdsa(const esc_signing_key_t *key, const uint8_t *data, size_t len
 {
     const size_t cl = esc_sign_coord_len(key->alg);
     if (cl == 0 || tail_len != esc_sign_tail_len(key->alg)) {
-        return esc_sign_fail(err, err_len, "%s: not an ECDSA key", key->name);
+        return cli_fail(err, err_len, "%s: not an ECDSA key", key->name);
     }
     uint8_t digest[EVP_MAX_MD_SIZE];
     unsigned int dlen = 0;
     if (!EVP_Digest(data, len, digest, &dlen, digest_of(key->alg), NULL)) {
-        return esc_sign_fail(err, err_len, "digest failed");
+        return cli_fail(err, err_len, "digest failed");
     }
 
     int rc = -1;
@@ -112,11 +112,11 @@ int esc_sign_ecdsa(const esc_signing_key_t *key, const uint8_t *data, size_t len
     uint8_t draw[48];
     if (group == NULL || bn == NULL || k == NULL || kinv == NULL || e == NULL || r == NULL || s == NULL || x == NULL ||
         tmp == NULL || kg == NULL) {
-        esc_sign_fail(err, err_len, "out of memory");
+        cli_fail(err, err_len, "out of memory");
         goto done;
     }
     if (!EVP_PKEY_get_bn_param(key->pkey, OSSL_PKEY_PARAM_PRIV_KEY, &d)) {
-        esc_sign_fail(err, err_len, "%s: cannot read the EC private scalar", key->name);
+        cli_fail(err, err_len, "%s: cannot read the EC private scalar", key->name);
         goto done;
     }
     BN_set_flags(d, BN_FLG_CONSTTIME);
@@ -126,22 +126,22 @@ int esc_sign_ecdsa(const esc_signing_key_t *key, const uint8_t *data, size_t len
     const size_t nbytes = ((size_t)nbits + 7) / 8;
     /* e: leftmost bits(n) bits of the digest. */
     if (!BN_bin2bn(digest, (int)dlen, e) || ((int)dlen * 8 > nbits && !BN_rshift(e, e, (int)dlen * 8 - nbits))) {
-        esc_sign_fail(err, err_len, "bignum failure");
+        cli_fail(err, err_len, "bignum failure");
         goto done;
     }
 
     int tries = 0;
     for (;;) {
         if (++tries > MAX_NONCE_TRIES) {
-            esc_sign_fail(err, err_len, "no usable ECDSA nonce after %d draws: random source broken", MAX_NONCE_TRIES);
+            cli_fail(err, err_len, "no usable ECDSA nonce after %d draws: random source broken", MAX_NONCE_TRIES);
             goto done;
         }
         if (esc_rng_draw(rng, draw, nbytes) != 0) {
-            esc_sign_fail(err, err_len, "random source failed (ECDSA nonce)");
+            cli_fail(err, err_len, "random source failed (ECDSA nonce)");
             goto done;
         }
         if (!BN_bin2bn(draw, (int)nbytes, k) || !BN_rshift(k, k, (int)(8 * nbytes) - nbits)) {
-            esc_sign_fail(err, err_len, "bignum failure");
+            cli_fail(err, err_len, "bignum failure");
             goto done;
         }
         if (BN_is_zero(k) || BN_cmp(k, n) >= 0) {
@@ -150,7 +150,7 @@ int esc_sign_ecdsa(const esc_signing_key_t *key, const uint8_t *data, size_t len
         /* r = x(kG) mod n */
         if (!EC_POINT_mul(group, kg, k, NULL, NULL, bn) || !EC_POINT_get_affine_coordinates(group, kg, x, NULL, bn) ||
             !BN_nnmod(r, x, n, bn)) {
-            esc_sign_fail(err, err_len, "EC arithmetic failed");
+            cli_fail(err, err_len, "EC arithmetic failed");
             goto done;
         }
         if (BN_is_zero(r)) {
@@ -159,7 +159,7 @@ int esc_sign_ecdsa(const esc_signing_key_t *key, const uint8_t *data, size_t len
         /* s = k^-1 (e + r d) mod n */
         if (!BN_mod_inverse(kinv, k, n, bn) || !BN_mod_mul(tmp, r, d, n, bn) || !BN_mod_add(tmp, tmp, e, n, bn) ||
             !BN_mod_mul(s, kinv, tmp, n, bn)) {
-            esc_sign_fail(err, err_len, "bignum failure");
+            cli_fail(err, err_len, "bignum failure");
             goto done;
         }
         if (!BN_is_zero(s)) {
@@ -168,7 +168,7 @@ int esc_sign_ecdsa(const esc_signing_key_t *key, const uint8_t *data, size_t len
     }
 
     if (verify_openssl(key, digest, dlen, r, s) != 0) {
-        esc_sign_fail(err, err_len, "%s: the ECDSA signature does not verify (key inconsistent?)", key->name);
+        cli_fail(err, err_len, "%s: the ECDSA signature does not verify (key inconsistent?)", key->name);
         goto done;
     }
     if (esc_sign_ecdsa_public(key, tail, tail_len, err, err_len) != 0) {
@@ -176,7 +176,7 @@ int esc_sign_ecdsa(const esc_signing_key_t *key, const uint8_t *data, size_t len
     }
     if (BN_bn2lebinpad(r, tail + 1 + 2 * cl, (int)cl) != (int)cl ||
         BN_bn2lebinpad(s, tail + 1 + 3 * cl, (int)cl) != (int)cl) {
-        esc_sign_fail(err, err_len, "bignum failure");
+        cli_fail(err, err_len, "bignum failure");
         goto done;
     }
     rc = 0;

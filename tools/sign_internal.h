@@ -9,6 +9,7 @@
 
 #include <openssl/evp.h>
 
+#include "cli.h"
 #include "rng.h"
 #include "sign_block.h"
 
@@ -58,8 +59,6 @@ int esc_sign_rsa_sbv2(const esc_signing_key_t *key, const uint8_t *data, size_t 
 int esc_sign_ecdsa(const esc_signing_key_t *key, const uint8_t *data, size_t len, esc_rng_t *rng, uint8_t *tail,
                    size_t tail_len, char *err, size_t err_len);
 
-/* snprintf into err if err is not NULL; returns -1. */
-int esc_sign_fail(char *err, size_t err_len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #ifdef __cplusplus
 }

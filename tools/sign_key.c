@@ -1,5 +1,4 @@
 /* Signing keys: loading, algorithm, Secure Boot V2 key digest, scheme names. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,17 +15,6 @@
 
 /* A key file is a few KiB; refuse anything far larger before parsing. */
 #define SIGN_KEY_MAX_FILE (1024u * 1024u)
-
-int esc_sign_fail(char *err, size_t err_len, const char *fmt, ...)
-{
-    if (err != NULL && err_len > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, err_len, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 size_t esc_sign_coord_len(esc_sign_alg_t alg)
 {
@@ -77,26 +65,13 @@ const char *esc_sign_alg_name(esc_sign_alg_t alg)
     }
 }
 
-/* Never prompt for a passphrase: an encrypted key is an error, not a tty read. */
-static int no_passphrase(char *buf, int size, int rwflag, void *u)
-{
-    (void)buf;
-    (void)size;
-    (void)rwflag;
-    (void)u;
-    return 0;
-}
-
 static EVP_PKEY *parse_private_key(const uint8_t *data, size_t len)
 {
-    if (len > (size_t)SIGN_KEY_MAX_FILE) {
-        return NULL;
-    }
     BIO *bio = BIO_new_mem_buf(data, (int)len);
     if (bio == NULL) {
         return NULL;
     }
-    EVP_PKEY *pkey = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL);
+    EVP_PKEY *pkey = PEM_read_bio_PrivateKey(bio, NULL, cli_no_password, NULL);
     BIO_free(bio);
     if (pkey == NULL) {
         /* Not PEM: try DER (PKCS#8 or the traditional RSA/EC forms). */
@@ -113,8 +88,8 @@ static int classify(EVP_PKEY *pkey, esc_sign_alg_t *alg, const char *name, char 
     if (base == EVP_PKEY_RSA) {
         int bits = EVP_PKEY_get_bits(pkey);
         if (bits != 3072) {
-            return esc_sign_fail(err, err_len, "%s: RSA signing keys must be 3072 bits (Secure Boot V2), this one has %d",
-                                 name, bits);
+            return cli_fail(err, err_len, "%s: RSA signing keys must be 3072 bits (Secure Boot V2), this one has %d",
+                            name, bits);
         }
         *alg = ESC_SIGN_RSA3072;
         return 0;
@@ -123,7 +98,7 @@ static int classify(EVP_PKEY *pkey, esc_sign_alg_t *alg, const char *name, char 
         char group[64];
         size_t glen = 0;
         if (!EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group), &glen)) {
-            return esc_sign_fail(err, err_len, "%s: EC key without a named curve", name);
+            return cli_fail(err, err_len, "%s: EC key without a named curve", name);
         }
         int nid = OBJ_txt2nid(group);
         if (nid == NID_X9_62_prime192v1) {
@@ -133,30 +108,28 @@ static int classify(EVP_PKEY *pkey, esc_sign_alg_t *alg, const char *name, char 
         } else if (nid == NID_secp384r1) {
             *alg = ESC_SIGN_ECDSA384;
         } else {
-            return esc_sign_fail(err, err_len, "%s: curve %s is not supported (P-192, P-256 or P-384)", name, group);
+            return cli_fail(err, err_len, "%s: curve %s is not supported (P-192, P-256 or P-384)", name, group);
         }
         return 0;
     }
-    return esc_sign_fail(err, err_len, "%s: not an RSA-3072 or ECDSA (P-192/P-256/P-384) private key", name);
+    return cli_fail(err, err_len, "%s: not an RSA-3072 or ECDSA (P-192/P-256/P-384) private key", name);
 }
 
-int esc_signing_key_parse(const uint8_t *data, size_t len, const char *name, esc_signing_key_t **out, char *err,
-                          size_t err_len)
+/* `name` (the file) only appears in messages. */
+static int parse_signing_key(const uint8_t *data, size_t len, const char *name, esc_signing_key_t **out, char *err,
+                             size_t err_len)
 {
     if (out == NULL) {
-        return esc_sign_fail(err, err_len, "no output for the signing key");
+        return cli_fail(err, err_len, "no output for the signing key");
     }
     *out = NULL;
-    if (name == NULL) {
-        name = "signing key";
-    }
-    if (data == NULL || len == 0) {
-        return esc_sign_fail(err, err_len, "%s: empty key", name);
+    if (len == 0) {
+        return cli_fail(err, err_len, "%s: empty key", name);
     }
     EVP_PKEY *pkey = parse_private_key(data, len);
     if (pkey == NULL) {
-        return esc_sign_fail(err, err_len,
-                             "%s: not a readable private key (PEM or DER, unencrypted RSA or EC expected)", name);
+        return cli_fail(err, err_len,
+                        "%s: not a readable private key (PEM or DER, unencrypted RSA or EC expected)", name);
     }
     esc_sign_alg_t alg = ESC_SIGN_RSA3072; /* set by classify; initialised for -Wmaybe-uninitialized */
     if (classify(pkey, &alg, name, err, err_len) != 0) {
@@ -166,7 +139,7 @@ int esc_signing_key_parse(const uint8_t *data, size_t len, const char *name, esc
     esc_signing_key_t *k = calloc(1, sizeof(*k));
     if (k == NULL) {
         EVP_PKEY_free(pkey);
-        return esc_sign_fail(err, err_len, "out of memory");
+        return cli_fail(err, err_len, "out of memory");
     }
     k->pkey = pkey;
     k->alg = alg;
@@ -181,30 +154,18 @@ int esc_signing_key_load(const char *path, esc_signing_key_t **out, char *err, s
         *out = NULL;
     }
     if (path == NULL) {
-        return esc_sign_fail(err, err_len, "no signing key file given");
+        return cli_fail(err, err_len, "no signing key file given");
     }
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        return esc_sign_fail(err, err_len, "%s: cannot open signing key file", path);
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    char why[512];
+    if (cli_read_file(path, &buf, &len, why, sizeof(why)) != 0) {
+        return cli_fail(err, err_len, "signing key: %s", why);
     }
-    uint8_t *buf = malloc(SIGN_KEY_MAX_FILE + 1);
-    if (buf == NULL) {
-        fclose(f);
-        return esc_sign_fail(err, err_len, "out of memory");
-    }
-    size_t len = fread(buf, 1, SIGN_KEY_MAX_FILE + 1, f);
-    int read_error = ferror(f);
-    fclose(f);
-    int rc;
-    if (read_error) {
-        rc = esc_sign_fail(err, err_len, "%s: read error", path);
-    } else if (len > SIGN_KEY_MAX_FILE) {
-        rc = esc_sign_fail(err, err_len, "%s: larger than %u bytes, not a key file", path, SIGN_KEY_MAX_FILE);
-    } else {
-        rc = esc_signing_key_parse(buf, len, path, out, err, err_len);
-    }
-    OPENSSL_cleanse(buf, len > SIGN_KEY_MAX_FILE ? SIGN_KEY_MAX_FILE : len);
-    free(buf);
+    int rc = len > SIGN_KEY_MAX_FILE
+                 ? cli_fail(err, err_len, "%s: larger than %u bytes, not a key file", path, SIGN_KEY_MAX_FILE)
+                 : parse_signing_key(buf, len, path, out, err, err_len);
+    cli_free_secret(buf, len);
     return rc;
 }
 
@@ -224,7 +185,7 @@ esc_sign_alg_t esc_signing_key_alg(const esc_signing_key_t *key)
 int esc_signing_key_digest(const esc_signing_key_t *key, uint8_t out[32], char *err, size_t err_len)
 {
     if (key == NULL || out == NULL) {
-        return esc_sign_fail(err, err_len, "no key");
+        return cli_fail(err, err_len, "no key");
     }
     /* Largest input: the RSA key (776 bytes); ECDSA digests curve_id and the
      * point padded to 64 bytes (P-192/P-256) or 96 (P-384), as espsecure. */
@@ -245,7 +206,7 @@ int esc_signing_key_digest(const esc_signing_key_t *key, uint8_t out[32], char *
     }
     unsigned int olen = 0;
     if (!EVP_Digest(buf, n, out, &olen, EVP_sha256(), NULL) || olen != 32) {
-        return esc_sign_fail(err, err_len, "SHA-256 failed");
+        return cli_fail(err, err_len, "SHA-256 failed");
     }
     return 0;
 }

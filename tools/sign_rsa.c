@@ -20,6 +20,7 @@
 #include <openssl/rsa.h>
 
 #include "esc_tlv.h"
+#include "rsa_mont.h"
 #include "sign_internal.h"
 
 #define RSA_BYTES 384u
@@ -90,50 +91,29 @@ static void reverse(uint8_t *buf, size_t n)
 int esc_sign_rsa_sbv2_key(const esc_signing_key_t *key, uint8_t out[ESC_SIGN_SBV2_KEY_LEN], char *err,
                           size_t err_len)
 {
-    BIGNUM *n = NULL, *e = NULL, *rr = NULL, *rinv = NULL;
-    BN_CTX *ctx = BN_CTX_new();
+    BIGNUM *n = NULL, *e = NULL;
     int rc = -1;
-    if (ctx == NULL || !EVP_PKEY_get_bn_param(key->pkey, OSSL_PKEY_PARAM_RSA_N, &n) ||
+    if (!EVP_PKEY_get_bn_param(key->pkey, OSSL_PKEY_PARAM_RSA_N, &n) ||
         !EVP_PKEY_get_bn_param(key->pkey, OSSL_PKEY_PARAM_RSA_E, &e)) {
-        esc_sign_fail(err, err_len, "%s: cannot read the RSA public key", key->name);
+        cli_fail(err, err_len, "%s: cannot read the RSA public key", key->name);
         goto done;
     }
     if (BN_num_bits(n) != 3072 || BN_num_bits(e) > 32 || !BN_is_odd(n)) {
-        esc_sign_fail(err, err_len, "%s: RSA modulus must be 3072 bits and the exponent fit 32 bits", key->name);
+        cli_fail(err, err_len, "%s: RSA modulus must be 3072 bits and the exponent fit 32 bits", key->name);
         goto done;
     }
-    rr = BN_new();
-    rinv = BN_new();
-    /* rinv = R^2 mod n with R = 2^3072: the Montgomery constant of the
-     * ROM's RSA peripheral. */
-    if (rr == NULL || rinv == NULL || !BN_set_word(rr, 1) || !BN_lshift(rr, rr, 2 * 3072) ||
-        !BN_mod(rinv, rr, n, ctx)) {
-        esc_sign_fail(err, err_len, "bignum failure");
+    /* rinv is the ROM's name for R^2 mod n. */
+    if (BN_bn2lebinpad(n, out, RSA_BYTES) != (int)RSA_BYTES ||
+        rsa_mont_rr(n, 3072, out + RSA_BYTES + 4, RSA_BYTES) != 0) {
+        cli_fail(err, err_len, "bignum failure");
         goto done;
     }
-    uint8_t n_le[RSA_BYTES];
-    if (BN_bn2lebinpad(n, n_le, RSA_BYTES) != (int)RSA_BYTES || BN_bn2lebinpad(rinv, out + RSA_BYTES + 4, RSA_BYTES) !=
-                                                                      (int)RSA_BYTES) {
-        esc_sign_fail(err, err_len, "bignum failure");
-        goto done;
-    }
-    memcpy(out, n_le, RSA_BYTES);
     esc_put_le32(out + RSA_BYTES, (uint32_t)BN_get_word(e));
-    /* m' = -n^-1 mod 2^32, by Newton iteration on the low word (n is odd;
-     * each step doubles the correct low bits: 1 -> 2 -> ... -> 32). */
-    uint32_t n0 = esc_le32(n_le);
-    uint32_t inv = n0;
-    for (int i = 0; i < 5; i++) {
-        inv *= 2u - n0 * inv;
-    }
-    esc_put_le32(out + 2 * RSA_BYTES + 4, (uint32_t)(0u - inv));
+    esc_put_le32(out + 2 * RSA_BYTES + 4, rsa_mont_mprime(esc_le32(out)));
     rc = 0;
 done:
     BN_free(n);
     BN_free(e);
-    BN_free(rr);
-    BN_free(rinv);
-    BN_CTX_free(ctx);
     return rc;
 }
 
@@ -163,22 +143,22 @@ int esc_sign_rsa_sbv2(const esc_signing_key_t *key, const uint8_t *data, size_t 
                       uint8_t tail[ESC_SIGN_SBV2_LEN], char *err, size_t err_len)
 {
     if (key->alg != ESC_SIGN_RSA3072) {
-        return esc_sign_fail(err, err_len, "%s: not an RSA-3072 key", key->name);
+        return cli_fail(err, err_len, "%s: not an RSA-3072 key", key->name);
     }
     uint8_t mhash[HASH_LEN], salt[SALT_LEN], em[RSA_BYTES], sig[RSA_BYTES];
     if (sha256(data, len, NULL, 0, NULL, 0, mhash) != 0) {
-        return esc_sign_fail(err, err_len, "SHA-256 failed");
+        return cli_fail(err, err_len, "SHA-256 failed");
     }
     if (esc_rng_draw(rng, salt, SALT_LEN) != 0) {
-        return esc_sign_fail(err, err_len, "random source failed (PSS salt)");
+        return cli_fail(err, err_len, "random source failed (PSS salt)");
     }
     int rc = -1;
     if (pss_encode(mhash, salt, em) != 0 || raw_private(key, em, sig) != 0) {
-        esc_sign_fail(err, err_len, "%s: RSA signing failed", key->name);
+        cli_fail(err, err_len, "%s: RSA signing failed", key->name);
         goto done;
     }
     if (pss_verify(key, mhash, sig) != 0) {
-        esc_sign_fail(err, err_len, "%s: the RSA-PSS signature does not verify (key inconsistent?)", key->name);
+        cli_fail(err, err_len, "%s: the RSA-PSS signature does not verify (key inconsistent?)", key->name);
         goto done;
     }
     memset(tail, 0, ESC_SIGN_SBV2_LEN);

@@ -6,53 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "esc_tlv.h"
+#include "esp_secure_cert_tlv_config.h"
 #include "tlv_dump.h"
+#include "text_codec.h"
 #include "tlv_names.h"
 
 #define TLV_MAGIC_END 0xFFFFu
 
-/* Length of the valid UTF-8 sequence at s and its code point, or 0. */
-static size_t utf8_next(const uint8_t *s, size_t n, unsigned *cp_out)
-{
-    uint8_t c = s[0];
-    size_t len;
-    unsigned cp;
-    if (c < 0x80) {
-        *cp_out = c;
-        return 1;
-    } else if ((c & 0xE0) == 0xC0) {
-        len = 2;
-        cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-        len = 3;
-        cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-        len = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (len > n) {
-        return 0;
-    }
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) {
-            return 0;
-        }
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF)) {
-        return 0;
-    }
-    *cp_out = cp;
-    return len;
-}
-
 /* str.isprintable() or str.isspace() for one code point (ASCII exact; the
  * rest approximated: format and control characters are not printable). */
-static bool cp_printable_or_space(unsigned cp)
+static bool cp_printable_or_space(uint32_t cp)
 {
     if (cp < 0x80) {
         return (cp >= 0x20 && cp < 0x7F) || (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x1F);
@@ -71,8 +36,8 @@ bool tlv_text_is_printable(const uint8_t *data, size_t len, bool skip_invalid_ut
 {
     size_t i = 0, chars = 0;
     while (i < len && chars < max_chars) {
-        unsigned cp;
-        size_t n = utf8_next(data + i, len - i, &cp);
+        uint32_t cp;
+        size_t n = text_utf8_next(data + i, len - i, &cp);
         if (n == 0) {
             if (!skip_invalid_utf8) {
                 return false;
@@ -98,8 +63,8 @@ static char *decode_ignore(const uint8_t *data, size_t len, size_t *out_len)
     }
     size_t k = 0;
     for (size_t i = 0; i < len;) {
-        unsigned cp;
-        size_t n = utf8_next(data + i, len - i, &cp);
+        uint32_t cp;
+        size_t n = text_utf8_next(data + i, len - i, &cp);
         if (n == 0) {
             i++;
             continue;
@@ -150,22 +115,31 @@ static void put_hex(FILE *f, const uint8_t *d, size_t n)
     }
 }
 
+/* The data as stripped text when it holds the marker(s) (end may be NULL),
+ * else as hex after hex_label. */
+static void put_pem_or_hex(FILE *f, const uint8_t *d, size_t n, const char *begin, const char *end,
+                           const char *hex_label)
+{
+    size_t tlen = 0;
+    char *text = decode_ignore(d, n, &tlen);
+    if (text != NULL && contains(text, tlen, begin) && (end == NULL || contains(text, tlen, end))) {
+        size_t sl;
+        const char *s = py_strip(text, tlen, &sl);
+        fwrite(s, 1, sl, f);
+    } else {
+        fputs(hex_label, f);
+        put_hex(f, d, n);
+    }
+    cli_free_secret(text, tlen); /* the listing shows private keys, as the original does */
+}
+
 /* The formatted data as one string (lines separated by '\n'). */
 static void format_data(FILE *f, uint8_t type, uint8_t flags, const uint8_t *d, size_t n)
 {
-    size_t tlen = 0;
-    char *text = NULL;
-    if (type == 0 || type == 1) {
-        text = decode_ignore(d, n, &tlen);
-        if (text != NULL && contains(text, tlen, "-----BEGIN CERTIFICATE-----")) {
-            size_t sl;
-            const char *s = py_strip(text, tlen, &sl);
-            fwrite(s, 1, sl, f);
-        } else {
-            fputs("Binary certificate data: ", f);
-            put_hex(f, d, n);
-        }
-    } else if (type == 2) {
+    if (type == ESP_SECURE_CERT_CA_CERT_TLV || type == ESP_SECURE_CERT_DEV_CERT_TLV) {
+        put_pem_or_hex(f, d, n, "-----BEGIN CERTIFICATE-----", NULL, "Binary certificate data: ");
+    } else if (type == ESP_SECURE_CERT_PRIV_KEY_TLV) {
+        /* tlv_parser.py reads the flags as a key type of its own. */
         switch (flags) {
         case 0: fputs("DEFAULT_FORMAT_KEY (Plaintext)", f); break;
         case 1: fputs("RSA_DS_PERIPHERAL_KEY (Hardware DS)", f); break;
@@ -173,34 +147,27 @@ static void format_data(FILE *f, uint8_t type, uint8_t flags, const uint8_t *d, 
         default: fprintf(f, "Unknown type (%u)", flags); break;
         }
         fputc('\n', f);
-        text = decode_ignore(d, n, &tlen);
-        if (text != NULL && contains(text, tlen, "-----BEGIN") && contains(text, tlen, "-----END")) {
-            size_t sl;
-            const char *s = py_strip(text, tlen, &sl);
-            fwrite(s, 1, sl, f);
-        } else {
-            fputs("Binary key data: ", f);
-            put_hex(f, d, n);
-        }
-    } else if (type == 3) {
+        put_pem_or_hex(f, d, n, "-----BEGIN", "-----END", "Binary key data: ");
+    } else if (type == ESP_SECURE_CERT_DS_DATA_TLV) {
         fputs("Encrypted DS data: ", f);
         put_hex(f, d, n);
-    } else if (type == 4) {
+    } else if (type == ESP_SECURE_CERT_DS_CONTEXT_TLV) {
         if (n >= 8) {
             fprintf(f, "eFuse Key ID: %u, RSA Length: %u bits", (unsigned)esc_le32(d), (unsigned)esc_le32(d + 4));
         } else {
             fputs("Invalid DS context data: ", f);
             put_hex(f, d, n);
         }
-    } else if (type == 6) {
+    } else if (type == ESP_SECURE_CERT_TLV_SEC_CFG) {
         if (n >= 4) {
             fprintf(f, "eFuse Key ID: %u", (unsigned)esc_le32(d));
         } else {
             fputs("Invalid security config data: ", f);
             put_hex(f, d, n);
         }
-    } else if (type >= 51 && type <= 55) {
-        text = decode_ignore(d, n, &tlen);
+    } else if (type >= ESP_SECURE_CERT_USER_DATA_1 && type <= ESP_SECURE_CERT_USER_DATA_5) {
+        size_t tlen = 0;
+        char *text = decode_ignore(d, n, &tlen);
         if (text != NULL && tlv_text_is_printable((const uint8_t *)text, tlen, true, 100)) {
             fputs("Text data: ", f);
             fwrite(text, 1, tlen, f);
@@ -208,16 +175,16 @@ static void format_data(FILE *f, uint8_t type, uint8_t flags, const uint8_t *d, 
             fputs("Hex data: ", f);
             put_hex(f, d, n);
         }
+        free(text);
     } else {
         fputs("Raw data: ", f);
         put_hex(f, d, n);
     }
-    free(text);
 }
 
 static const char *py_type_name(uint8_t type, char *buf, size_t cap)
 {
-    const char *n = tlv_csv_name(type);
+    const char *n = tlv_csv_name(type, buf, cap);
     if (n != NULL) {
         return n;
     }
@@ -242,7 +209,7 @@ static void summary(FILE *f, const seen_t *e, size_t n)
     fprintf(f, "Total TLV entries: %zu\n", n);
     fprintf(f, "Total partition size: %zu bytes\n", total);
     fputs("\nFound TLV types:\n", f);
-    char nb[32];
+    char nb[TLV_NAME_LEN];
     for (size_t i = 0; i < n; i++) {
         bool first = true;
         for (size_t k = 0; k < i; k++) {
@@ -266,10 +233,10 @@ static void summary(FILE *f, const seen_t *e, size_t n)
     }
     bool ds_data = false, ds_ctx = false, sec_cfg = false, key = false;
     for (size_t i = 0; i < n; i++) {
-        ds_data |= e[i].type == 3;
-        ds_ctx |= e[i].type == 4;
-        sec_cfg |= e[i].type == 6;
-        key |= e[i].type == 2;
+        ds_data |= e[i].type == ESP_SECURE_CERT_DS_DATA_TLV;
+        ds_ctx |= e[i].type == ESP_SECURE_CERT_DS_CONTEXT_TLV;
+        sec_cfg |= e[i].type == ESP_SECURE_CERT_TLV_SEC_CFG;
+        key |= e[i].type == ESP_SECURE_CERT_PRIV_KEY_TLV;
     }
     fputs("\nKey Configuration:\n", f);
     if (ds_data && ds_ctx) {
@@ -323,7 +290,7 @@ static void dump_raw(FILE *f, const char *name, const uint8_t *img, size_t len)
         }
         uint32_t crc = esc_le32(img + footer);
         uint32_t calc = esc_crc32(img + off, footer - off);
-        char nb[32];
+        char nb[TLV_NAME_LEN];
         const char *tname = py_type_name(type, nb, sizeof(nb));
         fprintf(f, "\nTLV Entry #%zu: %s\n", count + 1, tname);
         fputs("------------------------------------------------------------\n", f);
@@ -360,7 +327,7 @@ static void dump_raw(FILE *f, const char *name, const uint8_t *img, size_t len)
                     }
                     p = nl + 1;
                 }
-                free(body);
+                cli_free_secret(body, body_len);
             }
         }
         seen[count].type = type;
@@ -395,5 +362,5 @@ void tlv_dump_text(FILE *out, const char *name, const uint8_t *img, size_t len)
         }
         fputc((c == '\r' || c == 0) ? '\n' : c, out);
     }
-    free(buf);
+    cli_free_secret(buf, n);
 }

@@ -17,9 +17,9 @@
 
 #include "cli.h"
 #include "esc_tlv.h"
+#include "esp_secure_cert_tlv_config.h"
+#include "text_codec.h"
 #include "verify_sig.h"
-
-#define TYPE_SIGNATURE_BLOCK 8u
 
 const char *vs_alg_name(uint8_t algorithm)
 {
@@ -30,15 +30,6 @@ const char *vs_alg_name(uint8_t algorithm)
     case ESC_SIG_ALG_ECDSA384: return "ECDSA P-384";
     default: return "unknown algorithm";
     }
-}
-
-static int no_passphrase(char *buf, int size, int rwflag, void *u)
-{
-    (void)buf;
-    (void)size;
-    (void)rwflag;
-    (void)u;
-    return 0;
 }
 
 /* Any key-bearing encoding: PEM public/private key or certificate, then the
@@ -52,11 +43,11 @@ static EVP_PKEY *parse_any_key(const uint8_t *data, size_t len)
             break;
         }
         if (pass == 0) {
-            k = PEM_read_bio_PUBKEY(bio, NULL, no_passphrase, NULL);
+            k = PEM_read_bio_PUBKEY(bio, NULL, cli_no_password, NULL);
         } else if (pass == 1) {
-            k = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL);
+            k = PEM_read_bio_PrivateKey(bio, NULL, cli_no_password, NULL);
         } else {
-            X509 *x = PEM_read_bio_X509(bio, NULL, no_passphrase, NULL);
+            X509 *x = PEM_read_bio_X509(bio, NULL, cli_no_password, NULL);
             k = x ? X509_get_pubkey(x) : NULL;
             X509_free(x);
         }
@@ -91,8 +82,7 @@ int vs_load_trusted_key(const char *path, EVP_PKEY **out, char *err, size_t err_
         return -1;
     }
     EVP_PKEY *k = parse_any_key(data, len);
-    OPENSSL_cleanse(data, len); /* it may be a private key */
-    free(data);
+    cli_free_secret(data, len); /* it may be a private key */
     if (k == NULL) {
         snprintf(err, err_len,
                  "--trusted-key '%s': not a key (PEM or DER public key, private key or certificate expected)", path);
@@ -108,25 +98,13 @@ int vs_load_trusted_key(const char *path, EVP_PKEY **out, char *err, size_t err_
     return 0;
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 int vs_parse_digest(const char *hex, uint8_t out[ESC_SIG_KEY_DIGEST_LEN])
 {
-    if (strlen(hex) != 2 * ESC_SIG_KEY_DIGEST_LEN) {
+    size_t n = 0;
+    char why[64];
+    if (text_hex_decode(hex, false, out, ESC_SIG_KEY_DIGEST_LEN, &n, why, sizeof(why)) != 0 ||
+        n != ESC_SIG_KEY_DIGEST_LEN) {
         return -1;
-    }
-    for (size_t i = 0; i < ESC_SIG_KEY_DIGEST_LEN; i++) {
-        int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0) {
-            return -1;
-        }
-        out[i] = (uint8_t)(hi << 4 | lo);
     }
     return 0;
 }
@@ -197,7 +175,7 @@ void vs_check(const uint8_t *img, size_t len, EVP_PKEY *const *keys, size_t nkey
     esc_tlv_entry_t e;
     esc_tlv_cursor_init(&cur);
     while (esc_tlv_cursor_next(&cur, img, len, &e) == ESC_TLV_OK) {
-        if (e.type != TYPE_SIGNATURE_BLOCK || r->nentries == VS_MAX_ENTRIES) {
+        if (e.type != ESP_SECURE_CERT_SIGNATURE_BLOCK_TLV || r->nentries == VS_MAX_ENTRIES) {
             continue;
         }
         vs_block_t *b = &r->blocks[r->nentries];
@@ -207,7 +185,7 @@ void vs_check(const uint8_t *img, size_t len, EVP_PKEY *const *keys, size_t nkey
         b->algorithm = e.length > 12 ? data[12] : 0xFF;
         if (esc_sig_key_digest(data, e.length, block_digest[r->nentries]) == ESC_SIG_OK) {
             b->digest_ok = true;
-            cli_hex(block_digest[r->nentries], ESC_SIG_KEY_DIGEST_LEN, b->digest_hex);
+            text_hex_encode(block_digest[r->nentries], ESC_SIG_KEY_DIGEST_LEN, false, b->digest_hex);
             for (size_t k = 0; k < ndigests; k++) {
                 b->trusted |= memcmp(digests[k], block_digest[r->nentries], ESC_SIG_KEY_DIGEST_LEN) == 0;
             }

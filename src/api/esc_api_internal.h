@@ -35,14 +35,28 @@ const esc_port_t *esc_current_port(void);
  * Writers call this after every program/erase. */
 void esc_view_invalidate(void);
 
-/* Is `p` inside the current view? (free functions: mapped data is not
- * freed, heap results are). */
+/* Is `p` inside the current view? */
 int esc_view_contains(const void *p);
+
+/* Does `p` point at flash data rather than a heap copy: inside the current
+ * view, or wherever the port maps flash, so that a value from a mapping
+ * since dropped (unmap, another partition) is still told apart. The free
+ * functions release only what this says no to. */
+static inline int esc_value_in_flash(const void *p)
+{
+#if defined(ESP_SECURE_CERT_HOST)
+    /* Only a host port without mmap gives a view outside the port's flash. */
+    if (esc_view_contains(p)) {
+        return 1;
+    }
+#endif
+    return esc_port_ptr_in_flash_map(p);
+}
 
 /*
  * Value of an entry as an application sees it: plain entries point into the
  * view; HMAC-encrypted entries are decrypted and HMAC-ECDSA markers derived
- * into a heap buffer the caller frees (esc_view_contains tells which).
+ * into a heap buffer the caller frees (esc_value_in_flash tells which).
  */
 esp_err_t esc_entry_value(const esc_view_t *view, uint8_t type, uint8_t subtype, char **buffer, uint32_t *len,
                           uint8_t *flags_out, uint8_t *subtype_out);

@@ -1,6 +1,6 @@
 /*
  * The public helpers of esp_secure_cert_crypto.h: PBKDF2 keyed by the HMAC
- * peripheral (through the port), software PBKDF2, and P-256 key checks.
+ * peripheral (through the chip port), software PBKDF2, and P-256 key checks.
  * The arithmetic lives in src/crypto; this file maps it to the original's
  * return codes.
  */
@@ -50,8 +50,9 @@ int esp_pbkdf2_hmac_sha256(hmac_key_id_t hmac_key_id, const unsigned char *salt,
         ESC_LOGE(TAG, "PBKDF2: iteration count %zu out of range 1..2^32-1", iteration_count);
         return -1;
     }
-    const esc_port_t *port = esc_current_port();
-    if (port == NULL || port->hmac_calculate == NULL) {
+    /* The HMAC peripheral is the chip's: no partition is needed. */
+    const esc_port_t *port = esc_port_chip();
+    if (port->hmac_calculate == NULL) {
         ESC_LOGE(TAG, "PBKDF2: no HMAC peripheral available");
         return -1;
     }

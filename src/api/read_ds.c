@@ -51,7 +51,7 @@ typedef struct {
 
 static void release_value(char *value)
 {
-    if (value != NULL && !esc_view_contains(value)) {
+    if (value != NULL && !esc_value_in_flash(value)) {
         esc_protected_free(value);
     }
 }

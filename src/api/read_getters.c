@@ -40,7 +40,7 @@ static esp_err_t get_value(uint8_t type, char **buffer, uint32_t *len, uint8_t *
 /* Free a value: mapped data stays, decrypted/derived secrets are wiped. */
 static esp_err_t free_value(char *buffer)
 {
-    if (buffer != NULL && !esc_view_contains(buffer)) {
+    if (buffer != NULL && !esc_value_in_flash(buffer)) {
         esc_protected_free(buffer);
     }
     return ESP_OK;

@@ -28,7 +28,7 @@ void *esc_secret_alloc(size_t len)
     if (len > SIZE_MAX - sizeof(secret_header_t)) {
         return NULL;
     }
-    secret_header_t *h = calloc(1, sizeof(*h) + len);
+    secret_header_t *h = esc_port_secret_calloc(sizeof(*h) + len);
     if (h == NULL) {
         return NULL;
     }
@@ -110,16 +110,18 @@ esp_err_t esc_protected_decrypt(const esc_port_t *port, const uint8_t *data, uin
     if (plain == NULL) {
         return ESP_ERR_NO_MEM;
     }
-    uint8_t key[32], iv[16];
-    err = esc_protected_gcm_key_iv(port, blk, key, iv);
+    /* AES key then IV: both HMAC outputs of the eFuse key, wiped together. */
+    uint8_t key_iv[32 + 16];
+    uint8_t *iv = key_iv + 32;
+    err = esc_protected_gcm_key_iv(port, blk, key_iv, iv);
     if (err == ESP_OK) {
-        int rc = esc_aes256_gcm_decrypt(key, iv, sizeof(iv), data, plain_len, data + plain_len, plain);
+        int rc = esc_aes256_gcm_decrypt(key_iv, iv, 16, data, plain_len, data + plain_len, plain);
         if (rc != ESC_CRYPTO_OK) {
             ESC_LOGE(TAG, "Decryption failed: %s", rc == ESC_CRYPTO_ERR_AUTH ? "tag mismatch" : "crypto error");
             err = rc == ESC_CRYPTO_ERR_AUTH ? ESP_ERR_INVALID_MAC : ESP_FAIL;
         }
     }
-    esc_zeroize(key, sizeof(key));
+    esc_zeroize(key_iv, sizeof(key_iv));
     if (err != ESP_OK) {
         esc_protected_free(plain);
         return err;

@@ -100,7 +100,7 @@ esp_err_t esp_secure_cert_get_tlv_info(esp_secure_cert_tlv_config_t *tlv_config,
 
 esp_err_t esp_secure_cert_free_tlv_info(esp_secure_cert_tlv_info_t *tlv_info)
 {
-    if (tlv_info != NULL && tlv_info->data != NULL && !esc_view_contains(tlv_info->data)) {
+    if (tlv_info != NULL && tlv_info->data != NULL && !esc_value_in_flash(tlv_info->data)) {
         /* Decrypted or derived values are secrets on the heap. */
         esc_protected_free(tlv_info->data);
     }

@@ -96,7 +96,7 @@ esp_err_t esp_secure_cert_append_tlv_with_hmac_ecdsa_derivation(const uint8_t *s
     }
     /* A marker without the key would make every read of it fail. */
     int key_block;
-    err = esc_write_hmac_key_block(esc_current_port(), &key_block);
+    err = esc_write_hmac_key_block(esc_port_chip(), &key_block);
     if (err != ESP_OK) {
         return err;
     }
@@ -125,10 +125,6 @@ typedef struct {
 
 static esp_err_t check_port(const esc_port_t *port)
 {
-    if (port == NULL) {
-        ESC_LOGE(TAG, "esp_secure_cert partition not found: no access to the eFuses");
-        return ESP_ERR_SECURE_CERT_PARTITION_NOT_FOUND;
-    }
     if (port->efuse_get_purpose == NULL || port->efuse_write_key == NULL || port->hmac_calculate == NULL ||
         port->random == NULL) {
         ESC_LOGE(TAG, "this chip cannot burn an HMAC key or has no HMAC peripheral");
@@ -231,13 +227,13 @@ static esp_err_t key_for_salt(const esc_port_t *port, uint8_t subtype, provision
 }
 
 /* esc_write_items without the lock, which the caller already holds. */
-static esp_err_t write_entries_locked(const esc_port_t *port, const esc_write_item_t items[2],
-                                      const esp_secure_cert_write_config_t *cfg)
+static esp_err_t write_entries_locked(const esc_write_item_t items[2], const esp_secure_cert_write_config_t *cfg)
 {
     if (cfg->mode == ESP_SECURE_CERT_WRITE_MODE_BUFFER) {
         return esc_buffer_append(cfg->buffer.buffer, cfg->buffer.buffer_size, cfg->buffer.bytes_written, items, 2);
     }
-    if (port->partition_size == 0) {
+    const esc_port_t *port = esc_current_port();
+    if (port == NULL || port->partition_size == 0) {
         return ESP_ERR_SECURE_CERT_PARTITION_NOT_FOUND;
     }
     esc_flash_opts_t opts = {.check_erase = cfg->flash.check_erase, .auto_erase = cfg->flash.auto_erase};
@@ -316,7 +312,7 @@ static esp_err_t provision(const esc_port_t *port, uint8_t subtype, const esp_se
         esc_write_item_t items[2];
         err = derivation_items(p->salt, p->salt_len, (esp_secure_cert_tlv_subtype_t)subtype, items);
         if (err == ESP_OK) {
-            err = write_entries_locked(port, items, cfg);
+            err = write_entries_locked(items, cfg);
         }
         /* The flash writer's tail repair may just have completed the pair of
          * a run that a power cut interrupted after its last program: that
@@ -362,7 +358,13 @@ esp_err_t esp_secure_cert_derive_hmac_ecdsa_key(uint8_t *pub_key_buf, size_t *pu
     if (err != ESP_OK) {
         return err;
     }
-    const esc_port_t *port = esc_current_port();
+    /* Flash mode needs the partition; the eFuse, HMAC peripheral, RNG and
+     * write lock are the chip's, so buffer mode does not. */
+    if (cfg.mode == ESP_SECURE_CERT_WRITE_MODE_FLASH && esc_current_port() == NULL) {
+        ESC_LOGE(TAG, "esp_secure_cert partition not found");
+        return ESP_ERR_SECURE_CERT_PARTITION_NOT_FOUND;
+    }
+    const esc_port_t *port = esc_port_chip();
     err = check_port(port);
     if (err != ESP_OK) {
         return err;

@@ -33,10 +33,6 @@ static const char *TAG = "esp_secure_cert_write";
 
 esp_err_t esc_write_hmac_key_block(const esc_port_t *port, int *key_block)
 {
-    if (port == NULL) {
-        ESC_LOGE(TAG, "esp_secure_cert partition not found: no access to the eFuse HMAC key");
-        return ESP_ERR_SECURE_CERT_PARTITION_NOT_FOUND;
-    }
     esp_err_t err = esc_protected_find_hmac_key(port, key_block);
     if (err == ESP_ERR_NOT_SUPPORTED) {
         ESC_LOGE(TAG, "this chip has no HMAC peripheral or eFuse key purposes");
@@ -139,7 +135,9 @@ esp_err_t esp_secure_cert_append_tlv_with_hmac_encryption(esp_secure_cert_tlv_in
     if (err != ESP_OK) {
         return err;
     }
-    const esc_port_t *port = esc_current_port();
+    /* The eFuse key and the HMAC peripheral are the chip's: buffer mode
+     * needs no partition (flash mode finds it when writing). */
+    const esc_port_t *port = esc_port_chip();
     int key_block = -1;
     err = esc_write_hmac_key_block(port, &key_block);
     if (err != ESP_OK) {

@@ -17,10 +17,10 @@ extern "C" {
 #define ESC_HMAC_ECDSA_SALT_MIN_LEN 16u
 
 /*
- * The eFuse key block with purpose HMAC_UP, as the writers report it:
- * ESP_ERR_SECURE_CERT_PARTITION_NOT_FOUND (no port: nothing to reach the
- * eFuses through), ESP_ERR_NOT_SUPPORTED (the chip has no HMAC peripheral or
- * key purposes), ESP_ERR_SECURE_CERT_HMAC_KEY_NOT_FOUND.
+ * The eFuse key block with purpose HMAC_UP, as the writers report it, through
+ * `port` (the chip port: no partition needed): ESP_ERR_NOT_SUPPORTED (the
+ * chip has no HMAC peripheral or key purposes),
+ * ESP_ERR_SECURE_CERT_HMAC_KEY_NOT_FOUND.
  */
 esp_err_t esc_write_hmac_key_block(const esc_port_t *port, int *key_block);
 

@@ -121,6 +121,33 @@ const esc_port_t *esc_port_get(const void *selected);
 /* Drop whatever esc_port_get set up (mapping, file handles). */
 void esc_port_release(void);
 
+/*
+ * The chip-wide services alone, for callers that need no partition (the
+ * eFuse key blocks, the HMAC peripheral and the write lock belong to the
+ * chip): a port whose eFuse, HMAC, DS, random and write-lock callbacks are
+ * those of esc_port_get's ports (NULL where the chip or build lacks them) and
+ * whose flash fields are all zero/NULL. Never NULL.
+ */
+const esc_port_t *esc_port_chip(void);
+
+/*
+ * Whether p lies where this port maps flash for reading (the device's DROM
+ * window; on the host, the memory of the open image). Values the API hands
+ * out from a mapping stay flash data after the mapping is gone, so the free
+ * functions use this, as the original uses esp_ptr_in_drom, to leave them
+ * alone.
+ */
+bool esc_port_ptr_in_flash_map(const void *p);
+
+/*
+ * Zeroed heap memory for a secret the API hands out (a decrypted or derived
+ * key), released with free(). On the device it is internal RAM, as the
+ * original allocates it: external PSRAM lies outside the chip, and on some
+ * chips shares the DROM address window, where esc_port_ptr_in_flash_map
+ * would take it for flash and it would never be wiped and freed.
+ */
+void *esc_port_secret_calloc(size_t len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -48,6 +48,9 @@ run 2 "efuse-key-id" "--configure-ds without --efuse-key-id" -- "${GEN[@]}" --pr
 run 2 "priv-key-algo" "--configure-ds without --priv-key-algo" -- "${GEN[@]}" --private-key "$K/test_dev_rsa2048.key" \
     --configure_ds --efuse_key_id 1
 run 2 "only allowed with --test-seed" "--test-preset-draws without a seed" -- "${GEN[@]}" --test-preset-draws 00
+run 2 "'z' at position 1 is not a hex digit" "--test-preset-draws not hex" -- "${GEN[@]}" --test-seed x \
+    --test-preset-draws zz
+run 2 "odd number of hex digits" "--test-preset-draws odd length" -- "${GEN[@]}" --test-seed x --test-preset-draws abc
 run 2 "" "no command" -- "$CLI"
 
 # ---- --help everywhere, --version ----

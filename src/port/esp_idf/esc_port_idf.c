@@ -6,9 +6,10 @@
  * and esc_port_release() (they change the one shared port).
  */
 #include <inttypes.h>
-#include <string.h>
 
 #include "esp_flash_encrypt.h"
+#include "esp_heap_caps.h"
+#include "esp_memory_utils.h"
 #include "esp_log.h"
 #include "spi_flash_mmap.h"
 
@@ -63,7 +64,7 @@ static const esp_partition_t *find_default(void)
 static void setup(const esp_partition_t *part)
 {
     esc_idf_flash_unmap(&s_state);
-    memset(&s_port, 0, sizeof(s_port));
+    s_port = *esc_port_chip(); /* eFuse, HMAC, RNG, write lock; the rest zero */
     s_state.part = part;
     s_port.context = &s_state;
     s_port.partition = part;
@@ -79,11 +80,6 @@ static void setup(const esp_partition_t *part)
     s_port.prog_align = (part->encrypted || esp_flash_encryption_enabled()) ? 16u : 1u;
 
     esc_idf_flash_install(&s_port);
-    esc_idf_efuse_install(&s_port);
-    esc_idf_crypto_install(&s_port);
-#if defined(ESP_SECURE_CERT_WRITE_API)
-    esc_idf_lock_install(&s_port);
-#endif
 #if CONFIG_ESP_SECURE_CERT_SECURE_VERIFICATION
     esc_idf_secure_boot_install(&s_port);
 #endif
@@ -99,6 +95,34 @@ const esc_port_t *esc_port_get(const void *selected)
         setup(part);
     }
     return &s_port;
+}
+
+const esc_port_t *esc_port_chip(void)
+{
+    /* Filled on first use (on every use on a chip without HMAC, which is
+     * harmless); tasks doing it at the same time write the same pointers. */
+    static esc_port_t s_chip;
+    if (s_chip.hmac_calculate == NULL) {
+        esc_idf_efuse_install(&s_chip);
+        esc_idf_crypto_install(&s_chip);
+#if defined(ESP_SECURE_CERT_WRITE_API)
+        esc_idf_lock_install(&s_chip); /* one lock for the whole chip */
+#endif
+    }
+    return &s_chip;
+}
+
+bool esc_port_ptr_in_flash_map(const void *p)
+{
+    /* esp_partition_mmap(DATA) maps into the DROM window (the original
+     * decides the same way); the secrets the free functions release come
+     * from internal RAM (esc_port_secret_calloc), never from there. */
+    return esp_ptr_in_drom(p);
+}
+
+void *esc_port_secret_calloc(size_t len)
+{
+    return heap_caps_calloc(1, len, MALLOC_CAP_INTERNAL | MALLOC_CAP_8BIT);
 }
 
 void esc_port_release(void)

@@ -474,6 +474,40 @@ const esc_port_t *esc_port_get(const void *selected)
     return p;
 }
 
+const esc_port_t *esc_port_chip(void)
+{
+    /* The eFuse emulation and the write lock are process-wide: the eFuses
+     * may be loaded without an image (ESP_SECURE_CERT_EFUSE alone, or
+     * burn_key before any open). */
+    static const esc_port_t chip = {
+        .efuse_get_purpose = port_efuse_get_purpose,
+        .efuse_write_key = port_efuse_write_key,
+        .hmac_calculate = port_hmac_calculate,
+        .ds_sign = esc_host_ds_sign,
+        .random = port_random,
+        .write_try_lock = port_write_try_lock,
+        .write_unlock = port_write_unlock,
+    };
+    esc_host_port_autoconfigure();
+    return &chip;
+}
+
+bool esc_port_ptr_in_flash_map(const void *p)
+{
+    /* Every mapping is a window of the open image's memory. */
+    const uint8_t *mem = s_host.open ? esc_host_flash_data(s_host.flash) : NULL;
+    if (mem == NULL || p == NULL) {
+        return false;
+    }
+    uintptr_t a = (uintptr_t)p, b = (uintptr_t)mem;
+    return a >= b && a - b < esc_host_flash_size(s_host.flash);
+}
+
+void *esc_port_secret_calloc(size_t len)
+{
+    return calloc(1, len);
+}
+
 void esc_port_release(void)
 {
     /* Mappings are plain pointers into the emulator and the image stays open
