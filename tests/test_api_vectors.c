@@ -16,6 +16,7 @@
 
 #include <openssl/sha.h>
 
+#include "esc_tlv.h"
 #include "esp_secure_cert_host.h"
 #include "esp_secure_cert_read.h"
 #include "esp_secure_cert_tlv_read.h"
@@ -293,6 +294,36 @@ static void test_map_and_set_partition(void **state)
     esp_secure_cert_host_close();
 }
 
+/* A DS context whose key id is not a key block (0..5) must not be reported
+ * as some other eFuse block. */
+static void test_efuse_id_rejects_bad_ds_key_id(void **state)
+{
+    (void)state;
+    size_t len;
+    uint8_t *img = tf_read_file(ESC_VECTORS_DIR "/v05_ds_rsa2048_esp32c3_autokey/outputs/esp_secure_cert.bin", &len);
+    assert_non_null(img);
+    uint8_t *flash = malloc(8192);
+    memset(flash, 0xFF, 8192);
+    memcpy(flash, img, len);
+    esc_tlv_entry_t e;
+    assert_int_equal(esc_tlv_find(flash, 8192, ESP_SECURE_CERT_DS_CONTEXT_TLV, 0, &e), ESC_TLV_OK);
+    esp_secure_cert_host_config_t cfg = ESP_SECURE_CERT_HOST_CONFIG_DEFAULT();
+    cfg.partition_offset = 0;
+    uint8_t id = 0;
+    assert_int_equal(esp_secure_cert_host_open_buffer(flash, 8192, &cfg), ESP_OK);
+    assert_int_equal(esp_secure_cert_get_priv_key_efuse_id(&id), ESP_OK);
+    assert_int_equal(id, flash[e.data_offset + 4] + 4);
+    esp_secure_cert_host_close();
+
+    flash[e.data_offset + 4] = 9;
+    esc_put_le32(flash + e.offset + e.total_len - 4, esc_crc32(flash + e.offset, e.total_len - 4));
+    assert_int_equal(esp_secure_cert_host_open_buffer(flash, 8192, &cfg), ESP_OK);
+    assert_int_equal(esp_secure_cert_get_priv_key_efuse_id(&id), ESP_FAIL);
+    esp_secure_cert_host_close();
+    free(flash);
+    free(img);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -301,6 +332,7 @@ int main(void)
         cmocka_unit_test(test_no_partition),
         cmocka_unit_test(test_env_configuration),
         cmocka_unit_test(test_map_and_set_partition),
+        cmocka_unit_test(test_efuse_id_rejects_bad_ds_key_id),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

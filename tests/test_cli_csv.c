@@ -139,7 +139,8 @@ static void test_entries_from_columns_in_any_order(void **state)
 static void expect_cell_error(const char *row, const char *where, const char *what)
 {
     char text[512];
-    snprintf(text, sizeof(text), "tlv_type,tlv_subtype,data_value,data_type,priv_key_type,key_size,efuse_id\n%s\n", row);
+    snprintf(text, sizeof(text), "tlv_type,tlv_subtype,data_value,data_type,priv_key_type,key_size,efuse_id\n%s\n",
+             row);
     char *path = write_temp(text);
     gen_entries_t list = {0};
     char err[512] = "";

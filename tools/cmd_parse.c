@@ -459,7 +459,8 @@ static int emit_entry(parse_ctx_t *pc, const esc_tlv_entry_t *e, const uint8_t *
         cli_warn("%s: cannot %s it: %s", tlv_entry_label(e, label, sizeof(label)), derived ? "derive" : "decrypt",
                  why);
         pc->warnings++;
-        return emit_comment(pc, e, derived ? "HMAC-derived key: derivation failed" : "HMAC-encrypted: decryption failed");
+        return emit_comment(pc, e,
+                            derived ? "HMAC-derived key: derivation failed" : "HMAC-encrypted: decryption failed");
     }
     int rc = emit_value(pc, e, plain, plain_len, img, len, derived ? "hmac_derived_ecdsa" : "hmac_encrypted",
                         last_integrity);
@@ -590,7 +591,8 @@ int cmd_parse(int argc, char **argv)
         fclose(m);
         int wrc = out_file_join(path, sizeof(path), pc.dir, "tlv_entries_raw.txt") != 0
                       ? -1
-                      : out_file_write(path, (const uint8_t *)txt, txt_len, pc.force, OUT_FILE_PUBLIC, err, sizeof(err));
+                      : out_file_write(path, (const uint8_t *)txt, txt_len, pc.force, OUT_FILE_PUBLIC, err,
+                                       sizeof(err));
         cli_free_secret(txt, txt_len);
         if (wrc != 0) {
             rc = cli_error("parse: %s", err);

@@ -45,8 +45,8 @@ static const cli_opt_t k_opts[] = {
 };
 #define NOPTS (sizeof(k_opts) / sizeof(k_opts[0]))
 
-static const char k_usage[] =
-    CLI_PROGRAM_NAME " verify IMAGE [--json] [--allow-missing-integrity] [--trusted-key FILE]... [--trusted-digest HEX]...";
+static const char k_usage[] = CLI_PROGRAM_NAME " verify IMAGE [--json] [--allow-missing-integrity] "
+                                               "[--trusted-key FILE]... [--trusted-digest HEX]...";
 static const char k_desc[] =
     "Check an esp_secure_cert image: entry CRCs, the INTEGRITY entry (SHA-256 of all bytes\n"
     "before it), entry order (DS entries first, INTEGRITY last, no duplicate type/subtype),\n"

@@ -17,7 +17,8 @@
 
 /* The chips the original tool takes for --target_chip, in its order; the
  * list doubles as the text of messages. */
-static const char k_chips[] = "esp32, esp32s2, esp32c3, esp32s3, esp32c6, esp32h2, esp32p4, esp32c5, esp32c61, esp32s31";
+static const char k_chips[] =
+    "esp32, esp32s2, esp32c3, esp32s3, esp32c6, esp32h2, esp32p4, esp32c5, esp32c61, esp32s31";
 
 bool gen_chip_known(const char *chip)
 {

@@ -142,7 +142,7 @@ static int settle_key(gen_hmac_t *h, const gen_options_t *opt, gen_efuse_t *fx, 
     }
     if (!h->have_key) {
         if (esc_rng_draw(opt->rng, h->key, sizeof(h->key)) != 0) {
-            snprintf(err, err_len, "the random source failed");
+            snprintf(err, err_len, "%s: drawing the HMAC_UP key: the random source failed", h->block_from);
             return -1;
         }
         h->have_key = h->drawn = true;
@@ -211,7 +211,7 @@ static int settle_salts(const gen_entries_t *list, gen_prepared_t *prep, const g
                 return -1;
             }
             if (esc_rng_draw(opt->rng, prep[i].salt_owned, SALT_DRAW_LEN) != 0) {
-                snprintf(err, err_len, "the random source failed");
+                snprintf(err, err_len, "%s: drawing the salt: the random source failed", e->where);
                 return -1;
             }
             prep[i].salt = prep[i].salt_owned;

@@ -160,7 +160,8 @@ int gen_prepare_entry(const gen_entry_t *e, const gen_options_t *opt, gen_prepar
     if (raw_len == 0 && e->data_type == GEN_DATA_HEX && !p->derived) {
         /* An empty hex value: a zero-length entry, stored as is. */
         free(raw);
-        if (e->type == ESP_SECURE_CERT_PRIV_KEY_TLV && (e->pk_type == GEN_PK_RSA_DS || e->pk_type == GEN_PK_ECDSA_PERIPHERAL)) {
+        if (e->type == ESP_SECURE_CERT_PRIV_KEY_TLV &&
+            (e->pk_type == GEN_PK_RSA_DS || e->pk_type == GEN_PK_ECDSA_PERIPHERAL)) {
             snprintf(err, err_len, "%s: %s needs a key, the value is empty", what, gen_pk_type_name(e->pk_type));
             return -1;
         }

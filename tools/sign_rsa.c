@@ -132,7 +132,8 @@ static int pss_verify(const esc_signing_key_t *key, const uint8_t mhash[HASH_LEN
     EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new(key->pkey, NULL);
     int ok = ctx != NULL && EVP_PKEY_verify_init(ctx) > 0 &&
              EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PSS_PADDING) > 0 &&
-             EVP_PKEY_CTX_set_signature_md(ctx, EVP_sha256()) > 0 && EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, EVP_sha256()) > 0 &&
+             EVP_PKEY_CTX_set_signature_md(ctx, EVP_sha256()) > 0 &&
+             EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, EVP_sha256()) > 0 &&
              EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx, (int)SALT_LEN) > 0 &&
              EVP_PKEY_verify(ctx, sig, RSA_BYTES, mhash, HASH_LEN) == 1;
     EVP_PKEY_CTX_free(ctx);

@@ -262,7 +262,9 @@ static void dump_raw(FILE *f, const char *name, const uint8_t *img, size_t len)
     size_t off = 0;
     while (off < len && seen != NULL) {
         if (len - off < ESC_TLV_HEADER_SIZE) {
-            fprintf(f, "\n\xe2\x9c\x97 Error parsing TLV at offset 0x%04zX: Not enough data to read TLV header at offset %zu\n",
+            fprintf(f,
+                    "\n\xe2\x9c\x97 Error parsing TLV at offset 0x%04zX: Not enough data to read TLV header at "
+                    "offset %zu\n",
                     off, off);
             break;
         }
@@ -284,7 +286,9 @@ static void dump_raw(FILE *f, const char *name, const uint8_t *img, size_t len)
         uint32_t pad = esc_tlv_padding(length);
         size_t footer = off + ESC_TLV_HEADER_SIZE + length + pad;
         if (footer + 4 > len) {
-            fprintf(f, "\n\xe2\x9c\x97 Error parsing TLV at offset 0x%04zX: Not enough data to read TLV footer at offset %zu\n",
+            fprintf(f,
+                    "\n\xe2\x9c\x97 Error parsing TLV at offset 0x%04zX: Not enough data to read TLV footer at "
+                    "offset %zu\n",
                     off, footer);
             break;
         }

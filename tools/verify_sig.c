@@ -142,7 +142,10 @@ static bool carries_key(const uint8_t *data, size_t len, EVP_PKEY *key)
         BN_free(e);
         return same;
     }
-    size_t cl = alg == ESC_SIG_ALG_ECDSA192 ? 24 : alg == ESC_SIG_ALG_ECDSA256 ? 32 : alg == ESC_SIG_ALG_ECDSA384 ? 48 : 0;
+    size_t cl = alg == ESC_SIG_ALG_ECDSA192   ? 24
+                : alg == ESC_SIG_ALG_ECDSA256 ? 32
+                : alg == ESC_SIG_ALG_ECDSA384 ? 48
+                                              : 0;
     BIGNUM *x = NULL, *y = NULL;
     if (cl != 0 && tail_len >= 1 + 2 * cl && EVP_PKEY_get_base_id(key) == EVP_PKEY_EC &&
         EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_EC_PUB_X, &x) &&

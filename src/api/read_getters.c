@@ -146,7 +146,11 @@ esp_err_t esp_secure_cert_get_priv_key_efuse_id(uint8_t *efuse_block_id)
     /* A DS key lives behind an HMAC key block: report that block, as ESP-IDF
      * numbers it (EFUSE_BLK_KEY0 + id), like the security configuration does. */
     if (esc_tlv_find(view.base, view.size, ESP_SECURE_CERT_DS_CONTEXT_TLV, 0, &e) == ESC_TLV_OK && e.length >= 8) {
-        *efuse_block_id = (uint8_t)(view.base[e.data_offset + 4] + ESC_EFUSE_BLK_KEY0);
+        uint8_t key_id = view.base[e.data_offset + 4];
+        if (key_id >= ESC_EFUSE_KEY_BLOCKS) {
+            return ESP_FAIL; /* not a key block: a damaged or hostile DS context */
+        }
+        *efuse_block_id = (uint8_t)(key_id + ESC_EFUSE_BLK_KEY0);
         return ESP_OK;
     }
     ESC_LOGD(TAG, "No security configuration entry: the key is not in an eFuse block");
