@@ -72,6 +72,7 @@ int cmd_verify(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 int cmd_parse(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
 
 /* The whole CLI as a function (main() calls it; benchmarks call it in a
  * loop). argv[0] is the program name. */

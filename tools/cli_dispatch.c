@@ -18,6 +18,7 @@ static const command_t k_commands[] = {
     {"verify", cmd_verify, "check CRCs, integrity entry, entry order and trailing bytes"},
     {"parse", cmd_parse, "extract every entry to files and a CSV that regenerates the image"},
     {"generate", cmd_generate, "build an esp_secure_cert partition image (flags or CSV)"},
+    {"batch", cmd_batch, "run many generate commands from a file in one process (mass production)"},
 };
 #define NCOMMANDS (sizeof(k_commands) / sizeof(k_commands[0]))
 

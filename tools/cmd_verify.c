@@ -336,6 +336,15 @@ static int load_trust(const cli_parsed_t *p, EVP_PKEY ***keys, size_t *nkeys, ui
 {
     const cli_opt_value_t *kv = cli_get_all(p, "trusted-key");
     const cli_opt_value_t *dv = cli_get_all(p, "trusted-digest");
+    *keys = NULL;
+    *digests = NULL;
+    *nkeys = *ndigests = 0;
+    /* The check passes at most VS_MAX_ENTRIES digests down: refuse more
+     * rather than silently ignore some of the trust list. */
+    if (kv->nvals + dv->nvals > VS_MAX_ENTRIES) {
+        return cli_error_code(CLI_EXIT_USAGE, "verify: at most %d --trusted-key and --trusted-digest values in all",
+                              VS_MAX_ENTRIES);
+    }
     *keys = calloc((size_t)kv->nvals + 1, sizeof(**keys));
     *digests = calloc((size_t)dv->nvals + 1, sizeof(**digests));
     *nkeys = *ndigests = 0;

@@ -363,7 +363,10 @@ static int row_to_entry(const char *name, const csv_row_t *row, const int *col_o
     snprintf(e->where, sizeof(e->where), "%s:%u", name, row->line);
     snprintf(e->where_value, sizeof(e->where_value), "%s:%u:%u", name, c[CSV_COL_VALUE]->line, c[CSV_COL_VALUE]->col);
     e->fallback_dir = fallback_dir ? strdup(fallback_dir) : NULL;
-    if (e->data_value == NULL) {
+    /* A lost efuse_key would silently become a drawn key. */
+    if (e->data_value == NULL || (c[CSV_COL_EFUSE_KEY] != NULL && c[CSV_COL_EFUSE_KEY]->text[0] != 0 &&
+                                  e->efuse_key_file == NULL) ||
+        (fallback_dir != NULL && e->fallback_dir == NULL)) {
         snprintf(err, err_len, "%s: out of memory", name);
         return -1;
     }

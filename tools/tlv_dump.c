@@ -250,6 +250,13 @@ static void summary(FILE *f, const seen_t *e, size_t n)
     }
 }
 
+/* tlv_parser.py's message for an entry cut off by the end of the file. */
+static void put_short_read(FILE *f, size_t entry, const char *part, size_t at)
+{
+    fprintf(f, "\n\xe2\x9c\x97 Error parsing TLV at offset 0x%04zX: Not enough data to read TLV %s at offset %zu\n",
+            entry, part, at);
+}
+
 static void dump_raw(FILE *f, const char *name, const uint8_t *img, size_t len)
 {
     fputs("ESP Secure Certificate TLV Parser\n", f);
@@ -262,10 +269,7 @@ static void dump_raw(FILE *f, const char *name, const uint8_t *img, size_t len)
     size_t off = 0;
     while (off < len && seen != NULL) {
         if (len - off < ESC_TLV_HEADER_SIZE) {
-            fprintf(f,
-                    "\n\xe2\x9c\x97 Error parsing TLV at offset 0x%04zX: Not enough data to read TLV header at "
-                    "offset %zu\n",
-                    off, off);
+            put_short_read(f, off, "header", off);
             break;
         }
         uint32_t magic = esc_le32(img + off);
@@ -286,10 +290,7 @@ static void dump_raw(FILE *f, const char *name, const uint8_t *img, size_t len)
         uint32_t pad = esc_tlv_padding(length);
         size_t footer = off + ESC_TLV_HEADER_SIZE + length + pad;
         if (footer + 4 > len) {
-            fprintf(f,
-                    "\n\xe2\x9c\x97 Error parsing TLV at offset 0x%04zX: Not enough data to read TLV footer at "
-                    "offset %zu\n",
-                    off, footer);
+            put_short_read(f, off, "footer", footer);
             break;
         }
         uint32_t crc = esc_le32(img + footer);

@@ -52,9 +52,14 @@ run 2 "'z' at position 1 is not a hex digit" "--test-preset-draws not hex" -- "$
     --test-preset-draws zz
 run 2 "odd number of hex digits" "--test-preset-draws odd length" -- "${GEN[@]}" --test-seed x --test-preset-draws abc
 run 2 "" "no command" -- "$CLI"
+many_digests=()
+for i in $(seq 17); do many_digests+=(--trusted-digest "$(printf '%064d' "$i")"); done
+run 2 "at most 16" "more trusted digests than are checked" -- "$CLI" verify \
+    "$VEC/v13_signed_ecdsa256/outputs/esp_secure_cert_signed.bin" "${many_digests[@]}"
+run 2 "FILE is required" "batch without a file" -- "$CLI" batch
 
 # ---- --help everywhere, --version ----
-for c in list simulate verify parse generate; do
+for c in list simulate verify parse generate batch; do
     run 0 "^usage: esp-secure-cert $c" "$c --help" -- "$CLI" "$c" --help
 done
 run 0 "^usage: esp-secure-cert COMMAND" "top-level --help" -- "$CLI" --help
