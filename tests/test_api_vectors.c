@@ -22,6 +22,7 @@
 #include "esp_secure_cert_tlv_read.h"
 #include "mini_json.h"
 #include "test_files.h"
+#include "vector_images.h"
 
 static unsigned s_images;
 
@@ -181,14 +182,7 @@ static void check_image(const char *path, const mj_node_t *dump)
     /* TLV_END reports the end of the chain. */
     esp_secure_cert_tlv_config_t endcfg = {.type = ESP_SECURE_CERT_TLV_END, .subtype = 0};
     esp_secure_cert_tlv_info_t info;
-    long end_expected = mj_int(dump, "tlv_end_offset", -1);
-    /* The valid list ends at the first entry whose CRC fails. */
-    for (const mj_node_t *t = mj_get(dump, "tlvs") ? mj_get(dump, "tlvs")->child : NULL; t; t = t->next) {
-        if (!mj_get(t, "crc_ok")->boolean) {
-            end_expected = mj_int(t, "offset", -1);
-            break;
-        }
-    }
+    long end_expected = tf_valid_end(dump);
     err = esp_secure_cert_get_tlv_info(&endcfg, &info);
     const mj_node_t *errors = mj_get(dump, "errors");
     /* A file whose entry runs past its end is no longer truncated once the
@@ -207,35 +201,13 @@ static void check_image(const char *path, const mj_node_t *dump)
 static void test_tool_vectors(void **state)
 {
     (void)state;
-    static char names[64][128];
-    size_t n = tf_list_vectors(names, 64);
-    for (size_t v = 0; v < n; v++) {
-        char path[512];
-        snprintf(path, sizeof(path), "%s/%s/expected.json", ESC_VECTORS_DIR, names[v]);
-        mj_node_t *exp = mj_parse_file(path);
-        assert_non_null(exp);
-        for (const mj_node_t *o = mj_get(exp, "outputs") ? mj_get(exp, "outputs")->child : NULL; o; o = o->next) {
-            if (mj_len(mj_get(o, "tlvs")) == 0) {
-                continue;
-            }
-            snprintf(path, sizeof(path), "%s/%s/outputs/%s", ESC_VECTORS_DIR, names[v], o->key);
-            check_image(path, o);
-        }
-        mj_free(exp);
-    }
+    assert_true(tf_each_tool_image(check_image) >= 30);
 }
 
 static void test_reference_binaries(void **state)
 {
     (void)state;
-    mj_node_t *dump = mj_parse_file(ESC_VECTORS_DIR "/reference_tlvdump.json");
-    assert_non_null(dump);
-    for (const mj_node_t *o = dump->child; o != NULL; o = o->next) {
-        char path[512];
-        snprintf(path, sizeof(path), "%s/reference/%s", ESC_VECTORS_DIR, o->key);
-        check_image(path, o);
-    }
-    mj_free(dump);
+    assert_int_equal(tf_each_reference_image(check_image), 8);
     printf("api vectors: %u images read through the public API\n", s_images);
     assert_true(s_images >= 35);
 }

@@ -16,6 +16,7 @@
 #include "esc_tlv.h"
 #include "mini_json.h"
 #include "test_files.h"
+#include "vector_images.h"
 
 static unsigned s_checked_entries;
 static unsigned s_checked_images;
@@ -73,14 +74,7 @@ static void check_image(const char *bin_path, const mj_node_t *dump)
     } else {
         assert_int_equal(r, ESC_TLV_END);
     }
-    long end_expected = mj_int(dump, "tlv_end_offset", -1);
-    /* The valid list ends at the first entry whose CRC fails. */
-    for (const mj_node_t *t = mj_get(dump, "tlvs") ? mj_get(dump, "tlvs")->child : NULL; t; t = t->next) {
-        if (!mj_get(t, "crc_ok")->boolean) {
-            end_expected = mj_int(t, "offset", -1);
-            break;
-        }
-    }
+    long end_expected = tf_valid_end(dump);
     if (end_expected >= 0 && (errors == NULL || mj_len(errors) == 0)) {
         size_t end = 0;
         assert_int_equal(esc_tlv_end_offset(img, len, &end), ESC_TLV_OK);
@@ -93,40 +87,13 @@ static void check_image(const char *bin_path, const mj_node_t *dump)
 static void test_tool_vectors(void **state)
 {
     (void)state;
-    static char names[64][128];
-    size_t n = tf_list_vectors(names, 64);
-    assert_true(n >= 30);
-    for (size_t v = 0; v < n; v++) {
-        char path[512];
-        snprintf(path, sizeof(path), "%s/%s/expected.json", ESC_VECTORS_DIR, names[v]);
-        mj_node_t *exp = mj_parse_file(path);
-        assert_non_null(exp);
-        const mj_node_t *outputs = mj_get(exp, "outputs");
-        for (const mj_node_t *o = outputs ? outputs->child : NULL; o != NULL; o = o->next) {
-            if (mj_get(o, "tlvs") == NULL || mj_len(mj_get(o, "tlvs")) == 0) {
-                continue; /* key files, legacy formats */
-            }
-            snprintf(path, sizeof(path), "%s/%s/outputs/%s", ESC_VECTORS_DIR, names[v], o->key);
-            check_image(path, o);
-        }
-        mj_free(exp);
-    }
+    assert_true(tf_each_tool_image(check_image) >= 30);
 }
 
 static void test_reference_binaries(void **state)
 {
     (void)state;
-    mj_node_t *dump = mj_parse_file(ESC_VECTORS_DIR "/reference_tlvdump.json");
-    assert_non_null(dump);
-    size_t count = 0;
-    for (const mj_node_t *o = dump->child; o != NULL; o = o->next) {
-        char path[512];
-        snprintf(path, sizeof(path), "%s/reference/%s", ESC_VECTORS_DIR, o->key);
-        check_image(path, o);
-        count++;
-    }
-    assert_int_equal(count, 8);
-    mj_free(dump);
+    assert_int_equal(tf_each_reference_image(check_image), 8);
 }
 
 static void test_summary(void **state)
