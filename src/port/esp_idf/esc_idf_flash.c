@@ -18,6 +18,37 @@ static esp_err_t check_range(const esc_port_t *p, uint32_t off, size_t len)
     return ESP_OK;
 }
 
+/* With flash encryption an erased 16-byte block decrypts to noise, not
+ * 0xFF: the writer would take free space for a torn write. Report such
+ * blocks as erased by looking at the raw (still encrypted) flash, where an
+ * erased block is all 0xFF and a programmed one practically never is. */
+#if defined(ESP_SECURE_CERT_WRITE_API)
+static esp_err_t mark_erased_blocks(const esp_partition_t *part, uint32_t off, uint8_t *dst, size_t len)
+{
+    uint8_t raw[64];
+    uint32_t first = off & ~15u;
+    for (uint32_t chunk = first; chunk < off + len; chunk += sizeof(raw)) {
+        uint32_t n = part->size - chunk < sizeof(raw) ? part->size - chunk : (uint32_t)sizeof(raw);
+        esp_err_t err = esp_partition_read_raw(part, chunk, raw, n);
+        if (err != ESP_OK) {
+            return err;
+        }
+        for (uint32_t b = 0; b + 16 <= n; b += 16) {
+            bool erased = true;
+            for (int i = 0; i < 16 && erased; i++) {
+                erased = raw[b + i] == 0xFF;
+            }
+            for (uint32_t a = chunk + b; erased && a < chunk + b + 16; a++) {
+                if (a >= off && a < off + len) {
+                    dst[a - off] = 0xFF;
+                }
+            }
+        }
+    }
+    return ESP_OK;
+}
+#endif
+
 static esp_err_t idf_read(const esc_port_t *p, uint32_t off, void *dst, size_t len)
 {
     if (dst == NULL && len != 0) {
@@ -27,7 +58,16 @@ static esp_err_t idf_read(const esc_port_t *p, uint32_t off, void *dst, size_t l
     if (err != ESP_OK || len == 0) {
         return err;
     }
-    return esp_partition_read(esc_idf_part(p), off, dst, len);
+    const esp_partition_t *part = esc_idf_part(p);
+    err = esp_partition_read(part, off, dst, len);
+#if defined(ESP_SECURE_CERT_WRITE_API)
+    /* Only writers read flash this way and care what is erased; readers walk
+     * the mapping, where an erased block simply has no magic. */
+    if (err == ESP_OK && part->encrypted) {
+        err = mark_erased_blocks(part, off, dst, len);
+    }
+#endif
+    return err;
 }
 
 static esp_err_t idf_mmap(const esc_port_t *p, const void **addr)
