@@ -54,6 +54,22 @@ int out_file_dir_of(const char *path, char *buf, size_t cap)
     return (n < 0 || (size_t)n >= cap) ? -1 : 0;
 }
 
+/* Make a completed rename or link durable: the new directory entry lives in
+ * the directory, which fsync of the file does not cover. Best effort: some
+ * file systems refuse fsync on a directory, and the file itself is safe. */
+static void sync_dir_of(const char *path)
+{
+    char dir[4096];
+    if (out_file_dir_of(path, dir, sizeof(dir)) != 0) {
+        return;
+    }
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (dfd >= 0) {
+        (void)fsync(dfd);
+        close(dfd);
+    }
+}
+
 int out_file_make_dir(const char *dir, char *err, size_t err_len)
 {
     char tmp[4096];
@@ -171,12 +187,14 @@ int out_file_write(const char *path, const uint8_t *data, size_t len, bool force
             unlink(tmp);
             return -1;
         }
+        sync_dir_of(path);
         return 0;
     }
     /* link() refuses an existing target, closing the race between the
      * existence check and the move. */
     if (link(tmp, path) == 0) {
         unlink(tmp);
+        sync_dir_of(path);
         return 0;
     }
     int e = errno;
@@ -187,6 +205,7 @@ int out_file_write(const char *path, const uint8_t *data, size_t len, bool force
     }
     /* File systems without hard links: fall back to check-then-rename. */
     if (!cli_path_exists(path) && rename(tmp, path) == 0) {
+        sync_dir_of(path);
         return 0;
     }
     snprintf(err, err_len, "cannot create '%s': %s", path, strerror(e));
