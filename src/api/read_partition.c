@@ -55,9 +55,8 @@ const esc_port_t *esc_current_port(void)
     return s_port;
 }
 
-static esp_err_t map_current(void)
+static esp_err_t map_current(const esc_port_t *port)
 {
-    const esc_port_t *port = esc_current_port();
     if (port == NULL || port->flash_read == NULL || port->partition_size == 0) {
         ESC_LOGE(TAG, "esp_secure_cert partition not found");
         return ESP_FAIL;
@@ -99,14 +98,14 @@ esp_err_t esc_view_get(esc_view_t *view)
     if (view == NULL) {
         return ESP_ERR_INVALID_ARG;
     }
-    (void)esc_current_port();
+    const esc_port_t *port = esc_current_port();
     if (esp_secure_cert_partition_ctx.esp_secure_cert_mapped_addr == NULL) {
-        esp_err_t err = map_current();
+        esp_err_t err = map_current(port);
         if (err != ESP_OK) {
             return err;
         }
     }
-    view->port = s_port;
+    view->port = port;
     view->base = esp_secure_cert_partition_ctx.esp_secure_cert_mapped_addr;
     view->size = s_view_size;
     return ESP_OK;
