@@ -9,7 +9,8 @@
 #include "esc_log.h"
 #include "write_internal.h"
 
-static const char *TAG = "esp_secure_cert_write";
+const char esc_write_tag[] = "esp_secure_cert_write";
+#define TAG esc_write_tag
 
 /* Batches up to this size are converted on the stack. */
 #define STACK_ITEMS 8

@@ -9,7 +9,7 @@
 #include "esc_log.h"
 #include "write_internal.h"
 
-static const char *TAG = "esp_secure_cert_write";
+#define TAG esc_write_tag
 
 esp_err_t esc_buffer_append(uint8_t *buf, size_t size, size_t *bytes_written, const esc_write_item_t *items,
                             size_t n)

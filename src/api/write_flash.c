@@ -20,26 +20,46 @@
 #include "write_internal.h"
 #include "write_tail.h"
 
-static const char *TAG = "esp_secure_cert_write";
+#define TAG esc_write_tag
 
 #define BLOCK ESC_TLV_ALIGN
 /* A torn append leaves one thing to repair; a repair cut short leaves one
- * more. The loop bound only guards against a flash that does not keep what
- * is programmed. */
-#define MAX_REPAIRS 8
-
-static const uint8_t s_zeros[64];
-
-static bool byte_programmable(const esc_port_t *port)
-{
-    return port->prog_align <= 1;
-}
+ * more. The bound (on roll-forwards and repairs together) only guards
+ * against a flash that does not keep what is programmed. */
+#define MAX_REPAIRS 16
 
 static esp_err_t read_flash(const esc_port_t *port, uint32_t off, void *dst, size_t len)
 {
     if (port->flash_read(port, off, dst, len) != ESP_OK) {
-        ESC_LOGE(TAG, "flash read of %zu bytes at 0x%x failed", len, (unsigned)off);
+        ESC_LOGE(TAG, "flash read failed at 0x%x", (unsigned)off);
         return ESP_ERR_SECURE_CERT_FLASH_READ_FAILED;
+    }
+    return ESP_OK;
+}
+
+/* Read [off, off+len) back in chunks: *same is whether it equals `want`
+ * (NULL: all 0xFF). */
+static esp_err_t flash_equals(const esc_port_t *port, uint32_t off, const uint8_t *want, size_t len, bool *same)
+{
+    uint8_t chunk[64];
+    *same = true;
+    while (len > 0) {
+        size_t k = len < sizeof(chunk) ? len : sizeof(chunk);
+        esp_err_t err = read_flash(port, off, chunk, k);
+        if (err != ESP_OK) {
+            return err;
+        }
+        for (size_t i = 0; i < k; i++) {
+            if (chunk[i] != (want != NULL ? want[i] : 0xFF)) {
+                *same = false;
+                return ESP_OK;
+            }
+        }
+        off += (uint32_t)k;
+        len -= k;
+        if (want != NULL) {
+            want += k;
+        }
     }
     return ESP_OK;
 }
@@ -50,38 +70,24 @@ static esp_err_t program(const esc_port_t *port, uint32_t off, const uint8_t *da
     if (len == 0) {
         return ESP_OK;
     }
-    if (port->flash_program(port, off, data, len) != ESP_OK) {
-        ESC_LOGE(TAG, "flash program of %zu bytes at 0x%x failed", len, (unsigned)off);
-        return ESP_ERR_SECURE_CERT_FLASH_WRITE_FAILED;
+    bool same = false;
+    esp_err_t err = ESP_ERR_SECURE_CERT_FLASH_WRITE_FAILED;
+    if (port->flash_program(port, off, data, len) == ESP_OK) {
+        err = flash_equals(port, off, data, len, &same);
     }
-    uint8_t chunk[64];
-    for (size_t done = 0; done < len;) {
-        size_t k = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
-        esp_err_t err = read_flash(port, (uint32_t)(off + done), chunk, k);
-        if (err != ESP_OK) {
-            return err;
-        }
-        if (memcmp(chunk, data + done, k) != 0) {
-            ESC_LOGE(TAG, "flash at 0x%x does not hold what was programmed", (unsigned)(off + done));
-            return ESP_ERR_SECURE_CERT_FLASH_WRITE_FAILED;
-        }
-        done += k;
+    if (err == ESP_ERR_SECURE_CERT_FLASH_WRITE_FAILED || (err == ESP_OK && !same)) {
+        /* the program failed, or flash does not hold what was programmed */
+        ESC_LOGE(TAG, "flash write failed at 0x%x", (unsigned)off);
+        err = ESP_ERR_SECURE_CERT_FLASH_WRITE_FAILED;
     }
-    return ESP_OK;
+    return err;
 }
 
-static esp_err_t program_zeros(const esc_port_t *port, uint32_t off, size_t len)
+/* Byte-programmable flash: type/subtype/length, then the magic (the commit). */
+static esp_err_t finish_header(const esc_port_t *port, uint32_t at, const uint8_t *hdr)
 {
-    while (len > 0) {
-        size_t k = len < sizeof(s_zeros) ? len : sizeof(s_zeros);
-        esp_err_t err = program(port, off, s_zeros, k);
-        if (err != ESP_OK) {
-            return err;
-        }
-        off += (uint32_t)k;
-        len -= k;
-    }
-    return ESP_OK;
+    esp_err_t err = program(port, at + 8, hdr + 8, 4);
+    return err != ESP_OK ? err : program(port, at, hdr, 4);
 }
 
 /*
@@ -94,206 +100,111 @@ static esp_err_t program_zeros(const esc_port_t *port, uint32_t off, size_t len)
  */
 static esp_err_t program_entries(const esc_port_t *port, uint32_t at, const uint8_t *img, size_t len)
 {
-    esp_err_t err;
-    if (byte_programmable(port)) {
-        err = program(port, at + 12, img + 12, len - 12);
-        if (err == ESP_OK) {
-            uint8_t pre[6];
-            memcpy(pre, img + 4, sizeof(pre));
-            pre[4] = 0xFF; /* type byte (offset 8) stays erased */
-            err = program(port, at + 4, pre, sizeof(pre));
-        }
-        if (err == ESP_OK) {
-            err = program(port, at + 8, img + 8, 4);
-        }
-        if (err == ESP_OK) {
-            err = program(port, at, img, 4);
-        }
-        return err;
+    if (port->prog_align > 1) {
+        esp_err_t err = program(port, at + BLOCK, img + BLOCK, len - BLOCK);
+        return err != ESP_OK ? err : program(port, at, img, BLOCK);
     }
-    err = program(port, at + BLOCK, img + BLOCK, len - BLOCK);
+    uint8_t pre[6];
+    memcpy(pre, img + 4, sizeof(pre));
+    pre[4] = 0xFF; /* type byte (offset 8) stays erased */
+    esp_err_t err = program(port, at + 12, img + 12, len - 12);
     if (err == ESP_OK) {
-        err = program(port, at, img, BLOCK);
+        err = program(port, at + 4, pre, sizeof(pre));
     }
-    return err;
+    return err != ESP_OK ? err : finish_header(port, at, img);
 }
 
-static esp_err_t read_partition(const esc_port_t *port, uint8_t *img)
+/* Cover [x, y) with a filler (commit last, as an entry). `img` is the
+ * partition as read; it is updated where the filler's CRC needs it. */
+static esp_err_t write_filler(const esc_port_t *port, uint32_t x, uint32_t y, uint8_t *img)
 {
-    return read_flash(port, 0, img, port->partition_size);
-}
-
-/* Finish a header whose last steps were cut (byte-programmable flash). */
-static esp_err_t roll_forward(const esc_port_t *port, const esc_tail_plan_t *plan)
-{
-    ESC_LOGW(TAG, "completing the entry a power cut interrupted at 0x%x", (unsigned)plan->end);
-    esp_err_t err = program(port, plan->end + 8, plan->header + 8, 4);
-    if (err == ESP_OK) {
-        err = program(port, plan->end, plan->header, 4);
-    }
-    return err;
-}
-
-static esp_err_t write_filler(const esc_port_t *port, const esc_tail_plan_t *plan, uint8_t *img)
-{
-    uint32_t x = plan->end, y = plan->filler_end;
-    ESC_LOGW(TAG, "covering 0x%x..0x%x left by a power cut with a filler entry", (unsigned)x, (unsigned)y);
     uint8_t hdr[12];
+    uint8_t last[BLOCK];
     esc_tail_filler_header(x, y, hdr);
-    esp_err_t err;
-    if (byte_programmable(port)) {
+    esp_err_t err = ESP_OK;
+    uint32_t reg;
+    if (port->prog_align <= 1) {
         /* Zero what the cut left half-programmed, so the filler's CRC does not
          * depend on bits that may read differently later; then header,
          * footer, magic (same order as an entry). */
-        err = program_zeros(port, x + 12, (y - 16) - (x + 12));
+        memset(img + x + 12, 0, (y - 16) - (x + 12));
+        err = program(port, x + 12, img + x + 12, (y - 16) - (x + 12));
         if (err == ESP_OK) {
             err = program(port, x + 4, hdr + 4, 8);
         }
         if (err == ESP_OK) {
             err = read_flash(port, x + 12, img + x + 12, (y - 4) - (x + 12));
         }
+        reg = esc_crc32_update(esc_crc32_update(0, hdr, 12), img + x + 12, (y - 4) - (x + 12));
+        esc_put_le32(last, esc_crc32_final(reg));
         if (err == ESP_OK) {
-            uint8_t crc[4];
-            uint32_t reg = esc_crc32_update(0, hdr, 12);
-            reg = esc_crc32_update(reg, img + x + 12, (y - 4) - (x + 12));
-            esc_put_le32(crc, esc_crc32_final(reg));
-            err = program(port, y - 4, crc, 4);
+            err = program(port, y - 4, last, 4);
         }
-        if (err == ESP_OK) {
-            err = program(port, x, hdr, 4);
-        }
-        return err;
+        return err != ESP_OK ? err : program(port, x, hdr, 4);
     }
     /* 16-byte blocks: the first and the last block are erased; program the
      * last (with the CRC) first, then the first. What lies between is
      * covered as it reads. */
-    uint8_t first[BLOCK], last[BLOCK];
-    memcpy(first, hdr, 12);
-    memset(first + 12, 0xFF, 4);
+    memcpy(img + x, hdr, 12);
+    memset(img + x + 12, 0xFF, 4);
     memset(last, 0xFF, 12);
     err = read_flash(port, x + 16, img + x + 16, (y - 16) - (x + 16));
-    if (err != ESP_OK) {
-        return err;
-    }
-    uint32_t reg = esc_crc32_update(0, first, BLOCK);
-    reg = esc_crc32_update(reg, img + x + 16, (y - 16) - (x + 16));
-    reg = esc_crc32_update(reg, last, 12);
+    reg = esc_crc32_update(esc_crc32_update(0, img + x, (y - 16) - x), last, 12);
     esc_put_le32(last + 12, esc_crc32_final(reg));
-    err = program(port, y - BLOCK, last, BLOCK);
     if (err == ESP_OK) {
-        err = program(port, x, first, BLOCK);
+        err = program(port, y - BLOCK, last, BLOCK);
     }
-    return err;
+    return err != ESP_OK ? err : program(port, x, img + x, BLOCK);
 }
 
 static esp_err_t erase_range(const esc_port_t *port, uint32_t from, uint32_t to)
 {
     if (port->flash_erase(port, from, to - from) != ESP_OK) {
-        ESC_LOGE(TAG, "erase of 0x%x..0x%x failed", (unsigned)from, (unsigned)to);
+        ESC_LOGE(TAG, "flash erase failed at 0x%x", (unsigned)from);
         return ESP_ERR_SECURE_CERT_ERASE_FAILED;
     }
     return ESP_OK;
 }
 
-static uint32_t sector_up(const esc_port_t *port, uint32_t off)
-{
-    uint32_t e = port->erase_size;
-    uint32_t r = (off + e - 1) / e * e;
-    return r > port->partition_size ? port->partition_size : r;
-}
-
 /*
- * auto_erase: the sector holding the end of the list must be erased. Its
- * committed bytes are kept in RAM and programmed back, entry by entry with
- * the usual commit order, so that a cut during the rebuild loses at most the
- * entries from the one being re-programmed on (docs/power-loss.md).
+ * STUCK: erase from the sector holding the end of the list x through the
+ * last dirty sector. If x starts a sector, nothing committed is there and the
+ * erase is harmless. Else (auto_erase) the sector's committed bytes, still in
+ * `img`, are programmed back after the erase, entry by entry with the usual
+ * commit order, so that a cut during the rebuild loses at most the entries
+ * from the one being re-programmed on (docs/power-loss.md).
  */
-static esp_err_t rebuild_sector(const esc_port_t *port, const esc_tail_plan_t *plan, const uint8_t *img)
+static esp_err_t erase_tail(const esc_port_t *port, const esc_tail_plan_t *plan, const uint8_t *img)
 {
     uint32_t x = plan->end;
-    uint32_t s = x - x % port->erase_size;
-    uint32_t to = sector_up(port, plan->dirty_end);
-    ESC_LOGW(TAG, "auto_erase: erasing 0x%x..0x%x and re-programming the %u bytes of entries it held",
-             (unsigned)s, (unsigned)to, (unsigned)(x - s));
-    uint8_t *keep = malloc(x - s);
-    if (keep == NULL) {
-        return ESP_ERR_SECURE_CERT_WRITE_NO_MEMORY;
+    uint32_t e = port->erase_size;
+    uint32_t s = x - x % e;
+    uint32_t to = (plan->dirty_end + e - 1) / e * e;
+    if (to > port->partition_size) {
+        to = port->partition_size;
     }
-    memcpy(keep, img + s, x - s);
+    ESC_LOGW(TAG, "a power cut left 0x%x..0x%x unusable: erasing 0x%x..0x%x and re-programming the %u bytes of "
+                  "entries it held", (unsigned)x, (unsigned)plan->dirty_end, (unsigned)s, (unsigned)to,
+             (unsigned)(x - s));
     esp_err_t err = erase_range(port, s, to);
-    /* The entry that straddles the sector start (if any) has its header in
-     * the previous sector: its tail goes back first, as plain bytes. */
-    uint32_t first_entry = s;
-    if (err == ESP_OK) {
-        size_t off = 0;
-        esc_tlv_entry_t e;
-        while (off < s && esc_tlv_decode(img, port->partition_size, off, &e) == ESC_TLV_OK) {
-            off += e.total_len;
+    /* [0, x) is whole entries (x is where the reader's walk of this image
+     * ended): the entry that straddles the sector start (if any) has its
+     * header in the previous sector, its tail goes back as plain bytes. */
+    uint32_t off = 0;
+    while (err == ESP_OK && off < x) {
+        esc_tlv_entry_t ent;
+        if (esc_tlv_decode(img, port->partition_size, off, &ent) != ESC_TLV_OK || off + ent.total_len > x) {
+            return ESP_ERR_SECURE_CERT_FLASH_WRITE_FAILED; /* cannot happen, see above */
         }
-        first_entry = (uint32_t)off;
-        if (first_entry > x) {
-            first_entry = x;
+        uint32_t end = off + ent.total_len;
+        if (off >= s) {
+            err = program_entries(port, off, img + off, ent.total_len);
+        } else if (end > s) {
+            err = program(port, s, img + s, end - s);
         }
-        err = program(port, s, keep, first_entry - s);
+        off = end;
     }
-    for (uint32_t off = first_entry; err == ESP_OK && off < x;) {
-        esc_tlv_entry_t e;
-        if (esc_tlv_decode(img, port->partition_size, off, &e) != ESC_TLV_OK || off + e.total_len > x) {
-            err = program(port, off, keep + (off - s), x - off); /* cannot happen: [s, x) is whole entries */
-            break;
-        }
-        err = program_entries(port, off, keep + (off - s), e.total_len);
-        off += e.total_len;
-    }
-    esc_zeroize(keep, x - s);
-    free(keep);
     return err;
-}
-
-/* Make the space after the last entry usable; *plan ends CLEAN on success. */
-static esp_err_t repair_tail(const esc_port_t *port, const esc_flash_opts_t *opts, uint8_t *img,
-                             esc_tail_plan_t *plan, esc_flash_report_t *rep)
-{
-    for (int i = 0; i < MAX_REPAIRS; i++) {
-        esp_err_t err = ESP_OK;
-        switch (plan->kind) {
-        case ESC_TAIL_CLEAN:
-            return ESP_OK;
-        case ESC_TAIL_FORWARD:
-            err = roll_forward(port, plan);
-            rep->rolled_forward++;
-            break;
-        case ESC_TAIL_FILLER:
-            err = write_filler(port, plan, img);
-            rep->fillers_written++;
-            break;
-        case ESC_TAIL_STUCK:
-            if (plan->end % port->erase_size == 0) {
-                /* Nothing committed shares these sectors: erasing is harmless. */
-                ESC_LOGW(TAG, "erasing 0x%x..0x%x: a power cut left it unusable and it holds no entry",
-                         (unsigned)plan->end, (unsigned)sector_up(port, plan->dirty_end));
-                err = erase_range(port, plan->end, sector_up(port, plan->dirty_end));
-                rep->sectors_erased++;
-            } else if (opts->auto_erase) {
-                err = rebuild_sector(port, plan, img);
-                rep->sectors_rebuilt++;
-            } else {
-                ESC_LOGE(TAG, "flash after the last entry (0x%x) needs an erase of a sector holding entries; "
-                              "retry with auto_erase", (unsigned)plan->end);
-                return ESP_ERR_SECURE_CERT_FLASH_NOT_ERASED;
-            }
-            break;
-        }
-        if (err == ESP_OK) {
-            err = read_partition(port, img);
-        }
-        if (err != ESP_OK) {
-            return err;
-        }
-        esc_tail_plan(img, port->partition_size, port->prog_align, plan);
-    }
-    ESC_LOGE(TAG, "flash after the last entry does not keep what is programmed");
-    return ESP_ERR_SECURE_CERT_FLASH_WRITE_FAILED;
 }
 
 static bool port_usable(const esc_port_t *port)
@@ -302,6 +213,16 @@ static bool port_usable(const esc_port_t *port)
     return port->flash_read != NULL && port->flash_program != NULL && port->flash_erase != NULL &&
            port->partition_size >= BLOCK && port->erase_size >= BLOCK && port->erase_size % BLOCK == 0 &&
            port->partition_size % port->erase_size == 0 && a <= BLOCK && BLOCK % a == 0;
+}
+
+/* ESP_ERR_INVALID_SIZE unless `len` bytes fit in [at, size). */
+static esp_err_t room_for(size_t len, uint32_t size, uint32_t at)
+{
+    if (len > size - at) {
+        ESC_LOGE(TAG, "partition full: %u bytes needed, %u free", (unsigned)len, (unsigned)(size - at));
+        return ESP_ERR_INVALID_SIZE;
+    }
+    return ESP_OK;
 }
 
 esp_err_t esc_flash_append(const esc_port_t *port, const esc_write_item_t *items, size_t n,
@@ -314,66 +235,76 @@ esp_err_t esc_flash_append(const esc_port_t *port, const esc_write_item_t *items
         return ESP_ERR_INVALID_ARG;
     }
     if (!port_usable(port)) {
-        ESC_LOGE(TAG, "partition geometry or flash callbacks unfit for writing");
+        ESC_LOGE(TAG, "partition geometry unfit for writing");
         return ESP_ERR_SECURE_CERT_PARTITION_ACCESS_FAILED;
     }
     uint32_t size = port->partition_size;
     size_t len = esc_write_image_size(items, n);
-    if (len > size) {
-        ESC_LOGE(TAG, "%zu bytes of entries cannot fit in the %u-byte partition", len, (unsigned)size);
-        return ESP_ERR_INVALID_SIZE;
+    esp_err_t err = room_for(len, size, 0);
+    if (err != ESP_OK) {
+        return err;
     }
     uint8_t *img = malloc(size);
     uint8_t *enc = malloc(len);
-    if (img == NULL || enc == NULL) {
-        free(img);
-        free(enc);
-        return ESP_ERR_SECURE_CERT_WRITE_NO_MEMORY;
+    err = ESP_ERR_SECURE_CERT_WRITE_NO_MEMORY;
+    if (img != NULL && enc != NULL) {
+        err = esc_write_encode(items, n, enc, len);
     }
     esc_tail_plan_t plan;
-    esp_err_t err = esc_write_encode(items, n, enc, len);
-    if (err == ESP_OK) {
-        err = read_partition(port, img);
-    }
-    /* First finish what an interrupted append had committed to, so that the
-     * duplicate check sees it. */
+    bool checked = false;
+    /*
+     * Plan, act, read back, plan again until the tail is clean. A FORWARD
+     * plan finishes what an interrupted append had committed to; only then
+     * does the duplicate check run (so that it sees that entry), and the room
+     * check comes before any other repair changes the flash.
+     */
     for (int i = 0; err == ESP_OK; i++) {
+        err = read_flash(port, 0, img, size);
+        if (err != ESP_OK) {
+            break;
+        }
         esc_tail_plan(img, size, port->prog_align, &plan);
-        if (plan.kind != ESC_TAIL_FORWARD) {
+        if (plan.kind != ESC_TAIL_FORWARD && !checked) {
+            checked = true;
+            err = esc_write_check_absent(img, size, items, n);
+            if (err == ESP_OK) {
+                err = room_for(len, size, plan.kind == ESC_TAIL_FILLER ? plan.filler_end : plan.end);
+            }
+            if (err != ESP_OK) {
+                break;
+            }
+        }
+        if (plan.kind == ESC_TAIL_CLEAN) {
+            err = room_for(len, size, plan.end);
             break;
         }
         if (i == MAX_REPAIRS) {
+            ESC_LOGE(TAG, "flash at 0x%x does not keep what is programmed", (unsigned)plan.end);
             err = ESP_ERR_SECURE_CERT_FLASH_WRITE_FAILED;
-            break;
+        } else if (plan.kind == ESC_TAIL_FORWARD) {
+            ESC_LOGW(TAG, "completing the entry a power cut interrupted at 0x%x", (unsigned)plan.end);
+            err = finish_header(port, plan.end, plan.header);
+            rep->rolled_forward++;
+        } else if (plan.kind == ESC_TAIL_FILLER) {
+            ESC_LOGW(TAG, "covering 0x%x..0x%x left by a power cut with a filler entry", (unsigned)plan.end,
+                     (unsigned)plan.filler_end);
+            err = write_filler(port, plan.end, plan.filler_end, img);
+            rep->fillers_written++;
+        } else if (plan.end % port->erase_size == 0) {
+            /* STUCK, and nothing committed shares these sectors. */
+            err = erase_tail(port, &plan, img);
+            rep->sectors_erased++;
+        } else if (opts->auto_erase) {
+            err = erase_tail(port, &plan, img);
+            rep->sectors_rebuilt++;
+        } else {
+            ESC_LOGE(TAG, "flash at 0x%x needs a sector erase; retry with auto_erase", (unsigned)plan.end);
+            err = ESP_ERR_SECURE_CERT_FLASH_NOT_ERASED;
         }
-        err = roll_forward(port, &plan);
-        rep->rolled_forward++;
-        if (err == ESP_OK) {
-            err = read_partition(port, img);
-        }
-    }
-    if (err == ESP_OK) {
-        err = esc_write_check_absent(img, size, items, n);
-    }
-    if (err == ESP_OK) {
-        /* Refuse before changing anything if the entries will not fit after
-         * the repair. */
-        uint32_t at = plan.kind == ESC_TAIL_FILLER ? plan.filler_end : plan.end;
-        if (len > size - at) {
-            ESC_LOGE(TAG, "partition full: %zu bytes of entries, %u bytes free", len, (unsigned)(size - at));
-            err = ESP_ERR_INVALID_SIZE;
-        }
-    }
-    if (err == ESP_OK) {
-        err = repair_tail(port, opts, img, &plan, rep);
-    }
-    if (err == ESP_OK && len > size - plan.end) {
-        ESC_LOGE(TAG, "partition full: %zu bytes of entries, %u bytes free", len, (unsigned)(size - plan.end));
-        err = ESP_ERR_INVALID_SIZE;
     }
     if (err == ESP_OK && opts->check_erase) {
         bool erased = false;
-        err = esc_flash_is_erased(port, plan.end, len, &erased);
+        err = flash_equals(port, plan.end, NULL, len, &erased);
         if (err == ESP_OK && !erased) {
             ESC_LOGE(TAG, "flash at 0x%x is not erased", (unsigned)plan.end);
             err = ESP_ERR_SECURE_CERT_FLASH_NOT_ERASED;
@@ -383,8 +314,12 @@ esp_err_t esc_flash_append(const esc_port_t *port, const esc_write_item_t *items
         err = program_entries(port, plan.end, enc, len);
     }
     /* The entries may be keys. */
-    esc_zeroize(enc, len);
-    esc_zeroize(img, size);
+    if (enc != NULL) {
+        esc_zeroize(enc, len);
+    }
+    if (img != NULL) {
+        esc_zeroize(img, size);
+    }
     free(enc);
     free(img);
     return err;
@@ -406,21 +341,5 @@ esp_err_t esc_flash_is_erased(const esc_port_t *port, size_t off, size_t len, bo
     if (len > port->partition_size || off > port->partition_size - len) {
         return ESP_ERR_INVALID_SIZE;
     }
-    *erased = true;
-    uint8_t chunk[64];
-    for (size_t done = 0; done < len;) {
-        size_t k = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
-        esp_err_t err = read_flash(port, (uint32_t)(off + done), chunk, k);
-        if (err != ESP_OK) {
-            return err;
-        }
-        for (size_t i = 0; i < k; i++) {
-            if (chunk[i] != 0xFF) {
-                *erased = false;
-                return ESP_OK;
-            }
-        }
-        done += k;
-    }
-    return ESP_OK;
+    return flash_equals(port, (uint32_t)off, NULL, len, erased);
 }

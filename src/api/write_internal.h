@@ -30,6 +30,9 @@ extern "C" {
  * getters report it as not found and the iterator skips it. The type is
  * ESP_SECURE_CERT_TLV_INVALID, which no writer accepts from an application.
  */
+/* Log tag of the writer's messages (one copy for all write_*.c files). */
+extern const char esc_write_tag[];
+
 #define ESC_WRITE_FILLER_TYPE    0xFFu
 #define ESC_WRITE_FILLER_SUBTYPE 0x00u
 #define ESC_WRITE_FILLER_FLAGS   0x00u

@@ -9,7 +9,7 @@
 #include "esc_tlv.h"
 #include "write_internal.h"
 
-static const char *TAG = "esp_secure_cert_write";
+#define TAG esc_write_tag
 
 uint32_t esc_write_list_end(const uint8_t *img, size_t size)
 {

@@ -8,7 +8,7 @@
 #include "esc_log.h"
 #include "write_internal.h"
 
-static const char *TAG = "esp_secure_cert_write";
+#define TAG esc_write_tag
 
 static bool type_is_storable(unsigned type)
 {
