@@ -20,21 +20,11 @@
 
 #define BLOCK ESC_TLV_ALIGN
 
-static const uint8_t s_zeros[64];
+static const uint8_t s_zeros[16];
 
 static uint32_t round_up16(uint32_t v)
 {
     return (v + (BLOCK - 1)) & ~(uint32_t)(BLOCK - 1);
-}
-
-static int all_ff(const uint8_t *p, size_t len)
-{
-    for (size_t i = 0; i < len; i++) {
-        if (p[i] != 0xFF) {
-            return 0;
-        }
-    }
-    return 1;
 }
 
 int esc_tail_bits_allow(const uint8_t *have, const uint8_t *want, size_t len)
@@ -78,58 +68,37 @@ static uint32_t advance_zeros(uint32_t reg, size_t n)
  * pinned by where the written data ends (or where the next entry of a batch
  * starts), and the CRC in flash must match. Exactly one candidate -> found.
  */
-#define HEADER_BITS 24 /* type (8) + length (16) */
 #define MAX_BOUNDARIES 64
-
-static void header_bit_pos(int b, size_t *byte, uint8_t *mask)
-{
-    if (b < 8) {
-        *byte = 8;
-        *mask = (uint8_t)(1u << b);
-    } else {
-        *byte = 10 + (size_t)((b - 8) / 8);
-        *mask = (uint8_t)(1u << ((b - 8) % 8));
-    }
-}
 
 static void try_length(const uint8_t *img, uint32_t x, uint32_t total, const uint8_t cur[12], int *found,
                        uint8_t best[12])
 {
     uint8_t t_cur = cur[8];
-    uint16_t n_cur = esc_le16(cur + 10);
+    uint32_t n_cur = esc_le16(cur + 10);
     /* Register of the entry as it is (type/length as read), magic completed. */
-    uint32_t base = esc_crc32_update(0, cur, 12);
-    base = esc_crc32_update(base, img + x + 12, total - 16);
-    uint32_t stored = esc_le32(img + x + total - 4);
-    uint32_t target = base ^ esc_crc32_final(stored); /* what the header change must contribute */
+    uint32_t base = esc_crc32_update(esc_crc32_update(0, cur, 12), img + x + 12, total - 16);
+    /* What the header change must contribute. */
+    uint32_t target = base ^ esc_crc32_final(esc_le32(img + x + total - 4));
 
-    /* Contribution of flipping each header bit. */
-    uint32_t e[HEADER_BITS];
-    for (int b = 0; b < HEADER_BITS; b++) {
-        size_t byte;
-        uint8_t mask;
-        header_bit_pos(b, &byte, &mask);
-        uint32_t reg = esc_crc32_update(0, &mask, 1);
-        e[b] = advance_zeros(reg, (12 - byte - 1) + (size_t)(total - 16));
+    /* Contribution of flipping bit b of header bytes 8..11 (b / 8 = byte - 8);
+     * the subtype (byte 9) never changes. */
+    uint32_t e[32];
+    for (int b = 0; b < 32; b++) {
+        uint8_t mask = (uint8_t)(1u << (b & 7));
+        e[b] = (b >> 3) == 1 ? 0
+                             : advance_zeros(esc_crc32_update(0, &mask, 1), (size_t)(3 - (b >> 3)) + total - 16);
     }
     for (uint32_t n = total >= 31 ? total - 31 : 0; n + 16 <= total && n <= 0xFFFFu; n++) {
-        if (esc_tlv_total_len(n) != total || (n & ~(uint32_t)n_cur) != 0) {
+        if (esc_tlv_total_len(n) != total || (n & ~n_cur) != 0) {
             continue;
-        }
-        uint32_t dn = n ^ n_cur;
-        uint32_t acc_n = 0;
-        for (int b = 0; b < 16; b++) {
-            if (dn & (1u << b)) {
-                acc_n ^= e[8 + b];
-            }
         }
         /* Every type that is a bit subset of the torn one. */
         uint8_t sub = t_cur;
         for (;;) {
-            uint8_t dt = (uint8_t)(sub ^ t_cur);
-            uint32_t acc = acc_n;
-            for (int b = 0; b < 8; b++) {
-                if (dt & (1u << b)) {
+            uint32_t d = (uint32_t)(sub ^ t_cur) | ((n ^ n_cur) << 16);
+            uint32_t acc = 0;
+            for (int b = 0; b < 32; b++) {
+                if (d & (1u << b)) {
                     acc ^= e[b];
                 }
             }
@@ -149,129 +118,102 @@ static void try_length(const uint8_t *img, uint32_t x, uint32_t total, const uin
 
 static int find_forward(const uint8_t *img, uint32_t size, uint32_t x, uint32_t dirty_end, uint8_t out[12])
 {
-    const uint8_t *blk = img + x;
     uint8_t cur[12];
-    memcpy(cur, blk, 12);
-    if (cur[5] != 0 || cur[6] != 0 || cur[7] != 0) {
-        return 0; /* the flags/reserved step did not complete: nothing was committed yet */
+    memcpy(cur, img + x, 12);
+    uint32_t m = esc_le32(cur);
+    /* The flags/reserved step did not complete (nothing was committed yet);
+     * a complete magic with a bad CRC; or not a magic in the making. */
+    if ((cur[5] | cur[6] | cur[7]) != 0 || m == ESC_TLV_MAGIC || (m & ESC_TLV_MAGIC) != ESC_TLV_MAGIC) {
+        return 0;
     }
-    uint8_t magic[4];
-    esc_put_le32(magic, ESC_TLV_MAGIC);
-    if (memcmp(blk, magic, 4) == 0 || !esc_tail_bits_allow(blk, magic, 4)) {
-        return 0; /* complete magic with a bad CRC, or not a magic in the making */
-    }
-    memcpy(cur, magic, 4);
+    esc_put_le32(cur, ESC_TLV_MAGIC);
 
     int found = 0;
     int tried = 0;
-    uint8_t best[12];
     /* Where the entry may end: at the end of the written bytes, or where a
      * complete entry of the same batch starts. */
     uint32_t last = round_up16(dirty_end);
-    for (uint32_t b = x + BLOCK; b <= last && b <= size; b += BLOCK) {
+    for (uint32_t b = x + BLOCK; b <= last && b <= size && found < 2; b += BLOCK) {
         esc_tlv_entry_t next;
-        bool boundary = b == last;
-        if (!boundary && b < size && esc_tlv_decode(img, size, b, &next) == ESC_TLV_OK && next.crc_ok) {
-            boundary = true;
-        }
-        if (boundary) {
+        if (b == last || (esc_tlv_decode(img, size, b, &next) == ESC_TLV_OK && next.crc_ok)) {
             /* Each try costs a few passes over the entry; a batch has few
              * entries, a region full of them is not a torn append. */
             if (++tried > MAX_BOUNDARIES) {
                 return 0;
             }
-            try_length(img, x, b - x, cur, &found, best);
-        }
-        if (found > 1) {
-            return 0;
+            try_length(img, x, b - x, cur, &found, out);
         }
     }
-    if (found != 1) {
-        return 0;
-    }
-    memcpy(out, best, 12);
-    return 1;
+    return found == 1;
 }
 
-/* Filler whose header goes over the (byte-programmable) block at x. */
-static int filler_fits_over(const uint8_t *img, uint32_t x, uint32_t y)
+/* Can a filler over [x, y) go there (byte-programmable flash)? Its header
+ * over the block at x; with `footer`, also its CRC into the slot at y - 4.
+ * The writer zeroes [x+12, y-16) first; the last block keeps its first 12
+ * bytes. Callers give y >= x + 32. */
+static int filler_fits(const uint8_t *img, uint32_t x, uint32_t y, int footer)
 {
     if (y - x - 16 > 0xFFF0u) {
         return 0;
     }
     uint8_t want[12];
     esc_tail_filler_header(x, y, want);
-    return esc_tail_bits_allow(img + x, want, 12);
-}
-
-/* For a filler over [x, y) on byte-programmable flash, is its footer slot
- * able to take the CRC? The writer zeroes [x+12, y-16) first; the last block
- * keeps its first 12 bytes. */
-static int filler_footer_fits(const uint8_t *img, uint32_t x, uint32_t y)
-{
-    uint8_t hdr[12];
-    esc_tail_filler_header(x, y, hdr);
-    uint32_t reg = esc_crc32_update(0, hdr, 12);
-    if (y - 16 > x + 12) {
-        reg = advance_zeros(reg, y - 16 - (x + 12));
+    if (!esc_tail_bits_allow(img + x, want, 12)) {
+        return 0;
     }
-    uint32_t tail_from = y - 16 > x + 12 ? y - 16 : x + 12;
-    reg = esc_crc32_update(reg, img + tail_from, (y - 4) - tail_from);
-    uint8_t crc[4];
-    esc_put_le32(crc, esc_crc32_final(reg));
-    return esc_tail_bits_allow(img + y - 4, crc, 4);
+    if (footer) {
+        uint32_t reg = advance_zeros(esc_crc32_update(0, want, 12), y - 16 - (x + 12));
+        esc_put_le32(want, esc_crc32_final(esc_crc32_update(reg, img + y - 16, 12)));
+        return esc_tail_bits_allow(img + y - 4, want, 4);
+    }
+    return 1;
 }
 
 void esc_tail_plan(const uint8_t *img, uint32_t size, uint32_t prog_align, esc_tail_plan_t *out)
 {
-    memset(out, 0, sizeof(*out));
+    memset(out, 0, sizeof(*out)); /* ESC_TAIL_CLEAN */
     uint32_t x = esc_write_list_end(img, size);
-    out->end = x;
-    out->dirty_end = x;
-    for (uint32_t i = size; i > x; i--) {
-        if (img[i - 1] != 0xFF) {
-            out->dirty_end = i;
-            break;
-        }
+    uint32_t d = size;
+    while (d > x && img[d - 1] == 0xFF) {
+        d--;
     }
-    if (out->dirty_end == x) {
-        out->kind = ESC_TAIL_CLEAN;
+    out->end = x;
+    out->dirty_end = d;
+    if (d == x) {
         return;
     }
     out->kind = ESC_TAIL_STUCK;
-    /* x is 16-aligned and size a multiple of 16, and x < dirty_end <= size. */
-    uint32_t fresh_end = round_up16(out->dirty_end) + BLOCK; /* its last block is erased */
-    bool fresh_room = fresh_end <= size && fresh_end - x - 16 <= 0xFFF0u;
-
-    if (all_ff(img + x, BLOCK)) {
-        if (fresh_room) {
-            out->kind = ESC_TAIL_FILLER;
-            out->filler_end = fresh_end;
-        }
+    /* x is 16-aligned and size a multiple of 16, and x < dirty_end <= size.
+     * A fresh filler ends one block after the dirty bytes: its last block is
+     * erased and takes the CRC. */
+    uint32_t y = round_up16(d) + BLOCK;
+    bool first_erased = true;
+    for (int i = 0; i < (int)BLOCK; i++) {
+        first_erased &= img[x + i] == 0xFF;
+    }
+    /* Prefer rolling back: a filler over an erased first block, or, on
+     * byte-programmable flash, while the type and length bytes are
+     * untouched, keeps what readers saw as the truth. A written 16-byte
+     * block cannot be programmed again. */
+    if (y <= size && (first_erased || prog_align == 1) && filler_fits(img, x, y, 0)) {
+        out->kind = ESC_TAIL_FILLER;
+        out->filler_end = y;
         return;
     }
     if (prog_align != 1) {
-        return; /* a written block cannot be programmed again */
-    }
-    /* Prefer rolling back: while the type and length bytes are untouched a
-     * filler fits over the block, and what readers saw stays the truth. */
-    if (fresh_room && filler_fits_over(img, x, fresh_end)) {
-        out->kind = ESC_TAIL_FILLER;
-        out->filler_end = fresh_end;
         return;
     }
     /* Type/length being written (or no room for a filler): finish the entry
      * if its CRC singles out the header it was meant to have. */
-    if (find_forward(img, size, x, out->dirty_end, out->header)) {
+    if (find_forward(img, size, x, d, out->header)) {
         out->kind = ESC_TAIL_FORWARD;
         return;
     }
     /* A filler already begun here, whose footer was being written. */
     uint16_t n_cur = esc_le16(img + x + 10);
     if (n_cur != 0xFFFF) {
-        uint32_t y = x + esc_tlv_total_len(n_cur);
-        if (y >= x + 2 * BLOCK && y <= size && y >= out->dirty_end && filler_fits_over(img, x, y) &&
-            filler_footer_fits(img, x, y)) {
+        y = x + esc_tlv_total_len(n_cur);
+        if (y >= x + 2 * BLOCK && y <= size && y >= d && filler_fits(img, x, y, 1)) {
             out->kind = ESC_TAIL_FILLER;
             out->filler_end = y;
         }
