@@ -19,7 +19,7 @@ static const esc_port_t *writable_port(void)
 {
     const esc_port_t *port = esc_current_port();
     if (port == NULL || port->partition_size == 0) {
-        ESC_LOGE(TAG, "esp_secure_cert partition not found");
+        ESC_LOGE(TAG, "partition not found");
         return NULL;
     }
     return port;
@@ -28,7 +28,7 @@ static const esc_port_t *writable_port(void)
 static esp_err_t lock(const esc_port_t *port)
 {
     if (port->write_try_lock != NULL && !port->write_try_lock(port)) {
-        ESC_LOGE(TAG, "another write to the esp_secure_cert partition is in progress");
+        ESC_LOGE(TAG, "write in progress");
         return ESP_ERR_SECURE_CERT_WRITE_IN_PROGRESS;
     }
     return ESP_OK;
@@ -88,16 +88,12 @@ esp_err_t esp_secure_cert_append_tlv_batch(esp_secure_cert_tlv_info_t *tlv_entri
                                            const esp_secure_cert_write_config_t *write_config)
 {
     if (tlv_entries == NULL || num_entries == 0) {
-        ESC_LOGE(TAG, "batch is empty");
-        return ESP_ERR_INVALID_ARG;
+        return ESP_ERR_INVALID_ARG; /* API misuse: the code says it */
     }
     esc_write_item_t stack_items[STACK_ITEMS];
     esc_write_item_t *items = stack_items;
     if (num_entries > STACK_ITEMS) {
-        if (num_entries > SIZE_MAX / sizeof(*items)) {
-            return ESP_ERR_SECURE_CERT_WRITE_NO_MEMORY;
-        }
-        items = malloc(num_entries * sizeof(*items));
+        items = calloc(num_entries, sizeof(*items)); /* NULL on overflow too */
         if (items == NULL) {
             return ESP_ERR_SECURE_CERT_WRITE_NO_MEMORY;
         }
@@ -107,7 +103,7 @@ esp_err_t esp_secure_cert_append_tlv_batch(esp_secure_cert_tlv_info_t *tlv_entri
     for (size_t i = 0; i < num_entries && err == ESP_OK; i++) {
         err = esc_write_item_from_info(&tlv_entries[i], &items[i]);
         if (err != ESP_OK) {
-            ESC_LOGE(TAG, "batch entry %zu is invalid", i);
+            ESC_LOGE(TAG, "batch entry %u invalid", (unsigned)i);
         }
     }
     if (err == ESP_OK) {

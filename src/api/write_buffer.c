@@ -15,22 +15,17 @@ esp_err_t esc_buffer_append(uint8_t *buf, size_t size, size_t *bytes_written, co
                             size_t n)
 {
     if (buf == NULL || size == 0) {
-        ESC_LOGE(TAG, "buffer mode needs a buffer and its size");
-        return ESP_ERR_SECURE_CERT_BUFFER_CONFIG_INVALID;
+        return ESP_ERR_SECURE_CERT_BUFFER_CONFIG_INVALID; /* API misuse: the code says it */
     }
-    size_t off = esc_write_list_end(buf, size);
-    if (bytes_written != NULL) {
+    size_t off;
+    if (bytes_written == NULL) {
+        off = esc_write_list_end(buf, size);
+    } else {
         /* The original trusted *bytes_written blindly; an offset inside an
          * entry or after garbage would make an image no reader can walk. */
         off = *bytes_written;
-        if (off > size || off % ESC_TLV_ALIGN != 0) {
-            ESC_LOGE(TAG, "bytes_written %zu is not a 16-byte boundary inside the %zu-byte buffer", off, size);
-            return ESP_ERR_SECURE_CERT_WRITE_OFFSET_INVALID;
-        }
-        uint32_t end = esc_write_list_end(buf, off);
-        if (end != off) {
-            ESC_LOGE(TAG, "bytes_written %zu is not where the entries in the buffer end (%u)", off,
-                     (unsigned)end);
+        if (off > size || off % ESC_TLV_ALIGN != 0 || esc_write_list_end(buf, off) != off) {
+            ESC_LOGE(TAG, "bytes_written %u is not the end of the entries", (unsigned)off);
             return ESP_ERR_SECURE_CERT_WRITE_OFFSET_INVALID;
         }
     }
@@ -40,7 +35,7 @@ esp_err_t esc_buffer_append(uint8_t *buf, size_t size, size_t *bytes_written, co
     }
     size_t need = esc_write_image_size(items, n);
     if (need > size - off) {
-        ESC_LOGE(TAG, "buffer too small: %zu bytes free, %zu needed", size - off, need);
+        ESC_LOGE(TAG, "buffer full: need %u, free %u", (unsigned)need, (unsigned)(size - off));
         return ESP_ERR_SECURE_CERT_BUFFER_OVERFLOW;
     }
     err = esc_write_encode(items, n, buf + off, size - off);

@@ -28,11 +28,17 @@
  * against a flash that does not keep what is programmed. */
 #define MAX_REPAIRS 16
 
+/* Log a failed flash operation; returns err. */
+static esp_err_t flash_failed(const char *op, uint32_t off, esp_err_t err)
+{
+    ESC_LOGE(TAG, "flash %s failed at 0x%x", op, (unsigned)off);
+    return err;
+}
+
 static esp_err_t read_flash(const esc_port_t *port, uint32_t off, void *dst, size_t len)
 {
     if (port->flash_read(port, off, dst, len) != ESP_OK) {
-        ESC_LOGE(TAG, "flash read failed at 0x%x", (unsigned)off);
-        return ESP_ERR_SECURE_CERT_FLASH_READ_FAILED;
+        return flash_failed("read", off, ESP_ERR_SECURE_CERT_FLASH_READ_FAILED);
     }
     return ESP_OK;
 }
@@ -77,8 +83,7 @@ static esp_err_t program(const esc_port_t *port, uint32_t off, const uint8_t *da
     }
     if (err == ESP_ERR_SECURE_CERT_FLASH_WRITE_FAILED || (err == ESP_OK && !same)) {
         /* the program failed, or flash does not hold what was programmed */
-        ESC_LOGE(TAG, "flash write failed at 0x%x", (unsigned)off);
-        err = ESP_ERR_SECURE_CERT_FLASH_WRITE_FAILED;
+        err = flash_failed("write", off, ESP_ERR_SECURE_CERT_FLASH_WRITE_FAILED);
     }
     return err;
 }
@@ -114,54 +119,47 @@ static esp_err_t program_entries(const esc_port_t *port, uint32_t at, const uint
     return err != ESP_OK ? err : finish_header(port, at, img);
 }
 
-/* Cover [x, y) with a filler (commit last, as an entry). `img` is the
- * partition as read; it is updated where the filler's CRC needs it. */
+/*
+ * Cover [x, y) with a filler, committing last as an entry does. `img` is the
+ * partition as read; the filler is built in it. Byte-programmable flash: zero
+ * what the cut left half-programmed (so the filler's CRC does not depend on
+ * bits that may read differently later), then the header without the magic,
+ * the footer, the magic. 16-byte blocks: the first and the last block are
+ * erased; program the last (twelve 0xFF and the CRC), then the first; what
+ * lies between is covered as it reads.
+ */
 static esp_err_t write_filler(const esc_port_t *port, uint32_t x, uint32_t y, uint8_t *img)
 {
-    uint8_t hdr[12];
-    uint8_t last[BLOCK];
-    esc_tail_filler_header(x, y, hdr);
     esp_err_t err = ESP_OK;
-    uint32_t reg;
-    if (port->prog_align <= 1) {
-        /* Zero what the cut left half-programmed, so the filler's CRC does not
-         * depend on bits that may read differently later; then header,
-         * footer, magic (same order as an entry). */
-        memset(img + x + 12, 0, (y - 16) - (x + 12));
-        err = program(port, x + 12, img + x + 12, (y - 16) - (x + 12));
+    uint32_t from = x + 12, foot = y - 4, head = 4;
+    esc_tail_filler_header(x, y, img + x);
+    if (port->prog_align > 1) {
+        from = x + 16;
+        foot = y - 16;
+        head = 16;
+        memset(img + x + 12, 0xFF, 4);
+    } else {
+        memset(img + from, 0, (y - 16) - from);
+        err = program(port, from, img + from, (y - 16) - from);
         if (err == ESP_OK) {
-            err = program(port, x + 4, hdr + 4, 8);
+            err = program(port, x + 4, img + x + 4, 8);
         }
-        if (err == ESP_OK) {
-            err = read_flash(port, x + 12, img + x + 12, (y - 4) - (x + 12));
-        }
-        reg = esc_crc32_update(esc_crc32_update(0, hdr, 12), img + x + 12, (y - 4) - (x + 12));
-        esc_put_le32(last, esc_crc32_final(reg));
-        if (err == ESP_OK) {
-            err = program(port, y - 4, last, 4);
-        }
-        return err != ESP_OK ? err : program(port, x, hdr, 4);
     }
-    /* 16-byte blocks: the first and the last block are erased; program the
-     * last (with the CRC) first, then the first. What lies between is
-     * covered as it reads. */
-    memcpy(img + x, hdr, 12);
-    memset(img + x + 12, 0xFF, 4);
-    memset(last, 0xFF, 12);
-    err = read_flash(port, x + 16, img + x + 16, (y - 16) - (x + 16));
-    reg = esc_crc32_update(esc_crc32_update(0, img + x, (y - 16) - x), last, 12);
-    esc_put_le32(last + 12, esc_crc32_final(reg));
     if (err == ESP_OK) {
-        err = program(port, y - BLOCK, last, BLOCK);
+        err = read_flash(port, from, img + from, foot - from);
     }
-    return err != ESP_OK ? err : program(port, x, img + x, BLOCK);
+    memset(img + foot, 0xFF, (y - 4) - foot);
+    esc_put_le32(img + y - 4, esc_crc32_final(esc_crc32_update(0, img + x, (y - 4) - x)));
+    if (err == ESP_OK) {
+        err = program(port, foot, img + foot, y - foot);
+    }
+    return err != ESP_OK ? err : program(port, x, img + x, head);
 }
 
 static esp_err_t erase_range(const esc_port_t *port, uint32_t from, uint32_t to)
 {
     if (port->flash_erase(port, from, to - from) != ESP_OK) {
-        ESC_LOGE(TAG, "flash erase failed at 0x%x", (unsigned)from);
-        return ESP_ERR_SECURE_CERT_ERASE_FAILED;
+        return flash_failed("erase", from, ESP_ERR_SECURE_CERT_ERASE_FAILED);
     }
     return ESP_OK;
 }
@@ -219,7 +217,7 @@ static bool port_usable(const esc_port_t *port)
 static esp_err_t room_for(size_t len, uint32_t size, uint32_t at)
 {
     if (len > size - at) {
-        ESC_LOGE(TAG, "partition full: %u bytes needed, %u free", (unsigned)len, (unsigned)(size - at));
+        ESC_LOGE(TAG, "partition full: need %u, free %u", (unsigned)len, (unsigned)(size - at));
         return ESP_ERR_INVALID_SIZE;
     }
     return ESP_OK;
@@ -235,7 +233,7 @@ esp_err_t esc_flash_append(const esc_port_t *port, const esc_write_item_t *items
         return ESP_ERR_INVALID_ARG;
     }
     if (!port_usable(port)) {
-        ESC_LOGE(TAG, "partition geometry unfit for writing");
+        ESC_LOGE(TAG, "bad partition geometry");
         return ESP_ERR_SECURE_CERT_PARTITION_ACCESS_FAILED;
     }
     uint32_t size = port->partition_size;
@@ -279,7 +277,7 @@ esp_err_t esc_flash_append(const esc_port_t *port, const esc_write_item_t *items
             break;
         }
         if (i == MAX_REPAIRS) {
-            ESC_LOGE(TAG, "flash at 0x%x does not keep what is programmed", (unsigned)plan.end);
+            ESC_LOGE(TAG, "repair at 0x%x does not hold", (unsigned)plan.end);
             err = ESP_ERR_SECURE_CERT_FLASH_WRITE_FAILED;
         } else if (plan.kind == ESC_TAIL_FORWARD) {
             ESC_LOGW(TAG, "completing the entry a power cut interrupted at 0x%x", (unsigned)plan.end);
@@ -298,7 +296,7 @@ esp_err_t esc_flash_append(const esc_port_t *port, const esc_write_item_t *items
             err = erase_tail(port, &plan, img);
             rep->sectors_rebuilt++;
         } else {
-            ESC_LOGE(TAG, "flash at 0x%x needs a sector erase; retry with auto_erase", (unsigned)plan.end);
+            ESC_LOGE(TAG, "0x%x needs erase (auto_erase)", (unsigned)plan.end);
             err = ESP_ERR_SECURE_CERT_FLASH_NOT_ERASED;
         }
     }
@@ -306,7 +304,7 @@ esp_err_t esc_flash_append(const esc_port_t *port, const esc_write_item_t *items
         bool erased = false;
         err = flash_equals(port, plan.end, NULL, len, &erased);
         if (err == ESP_OK && !erased) {
-            ESC_LOGE(TAG, "flash at 0x%x is not erased", (unsigned)plan.end);
+            ESC_LOGE(TAG, "0x%x not erased", (unsigned)plan.end);
             err = ESP_ERR_SECURE_CERT_FLASH_NOT_ERASED;
         }
     }
@@ -314,12 +312,8 @@ esp_err_t esc_flash_append(const esc_port_t *port, const esc_write_item_t *items
         err = program_entries(port, plan.end, enc, len);
     }
     /* The entries may be keys. */
-    if (enc != NULL) {
-        esc_zeroize(enc, len);
-    }
-    if (img != NULL) {
-        esc_zeroize(img, size);
-    }
+    esc_zeroize(enc, len);
+    esc_zeroize(img, size);
     free(enc);
     free(img);
     return err;

@@ -28,7 +28,7 @@ esp_err_t esc_write_check_absent(const uint8_t *img, size_t size, const esc_writ
     while (off < size && esc_tlv_decode(img, size, off, &e) == ESC_TLV_OK && e.crc_ok) {
         for (size_t i = 0; i < n && e.type != ESC_WRITE_FILLER_TYPE; i++) {
             if (items[i].type == e.type && items[i].subtype == e.subtype) {
-                ESC_LOGE(TAG, "an entry of type %u subtype %u is already written", e.type, e.subtype);
+                ESC_LOGE(TAG, "type %u subtype %u exists", e.type, e.subtype);
                 return ESP_ERR_SECURE_CERT_TLV_ALREADY_EXISTS;
             }
         }

@@ -20,27 +20,22 @@ static bool type_is_storable(unsigned type)
 
 esp_err_t esc_write_item_from_info(const esp_secure_cert_tlv_info_t *info, esc_write_item_t *out)
 {
+    /* NULL arguments: the error codes say it, no message. */
     if (info == NULL || out == NULL) {
-        ESC_LOGE(TAG, "TLV info is NULL");
         return ESP_ERR_INVALID_ARG;
     }
     if (info->data == NULL && info->length > 0) {
-        ESC_LOGE(TAG, "TLV data is NULL but length is %u", (unsigned)info->length);
         return ESP_ERR_SECURE_CERT_TLV_INVALID_DATA;
     }
     /* Enums may be signed or wider than a byte: compare as unsigned. */
     unsigned type = (unsigned)info->type;
     unsigned subtype = (unsigned)info->subtype;
-    if (!type_is_storable(type)) {
-        ESC_LOGE(TAG, "TLV type %u cannot be written", type);
-        return ESP_ERR_SECURE_CERT_TLV_INVALID_TYPE;
-    }
-    if (subtype > ESP_SECURE_CERT_SUBTYPE_MAX) {
-        ESC_LOGE(TAG, "TLV subtype %u is above SUBTYPE_MAX", subtype);
+    if (!type_is_storable(type) || subtype > ESP_SECURE_CERT_SUBTYPE_MAX) {
+        ESC_LOGE(TAG, "cannot write type %u subtype %u", type, subtype);
         return ESP_ERR_SECURE_CERT_TLV_INVALID_TYPE;
     }
     if (info->length > ESC_TLV_MAX_DATA_LEN) {
-        ESC_LOGE(TAG, "TLV length %u is above the format's 65535", (unsigned)info->length);
+        ESC_LOGE(TAG, "TLV length %u > 65535", (unsigned)info->length);
         return ESP_ERR_SECURE_CERT_TLV_INVALID_LENGTH;
     }
     out->type = (uint8_t)type;
@@ -57,7 +52,7 @@ esp_err_t esc_write_items_unique(const esc_write_item_t *items, size_t n)
     for (size_t i = 0; i < n; i++) {
         for (size_t j = i + 1; j < n; j++) {
             if (items[i].type == items[j].type && items[i].subtype == items[j].subtype) {
-                ESC_LOGE(TAG, "batch holds type %u subtype %u twice", items[i].type, items[i].subtype);
+                ESC_LOGE(TAG, "type %u subtype %u twice in batch", items[i].type, items[i].subtype);
                 return ESP_ERR_SECURE_CERT_TLV_ALREADY_EXISTS;
             }
         }
@@ -72,12 +67,12 @@ esp_err_t esc_write_resolve_config(const esp_secure_cert_write_config_t *in, esp
         return ESP_OK;
     }
     if (in->mode != ESP_SECURE_CERT_WRITE_MODE_FLASH && in->mode != ESP_SECURE_CERT_WRITE_MODE_BUFFER) {
-        ESC_LOGE(TAG, "unknown write mode %d", (int)in->mode);
+        ESC_LOGE(TAG, "bad write mode %d", (int)in->mode);
         return ESP_ERR_SECURE_CERT_INVALID_WRITE_MODE;
     }
     for (size_t i = 0; i < sizeof(in->reserved) / sizeof(in->reserved[0]); i++) {
         if (in->reserved[i] != 0) {
-            ESC_LOGE(TAG, "write config reserved[%u] is not zero", (unsigned)i);
+            ESC_LOGE(TAG, "config reserved not 0");
             return ESP_ERR_INVALID_ARG;
         }
     }
