@@ -25,20 +25,33 @@ static const esc_port_t *writable_port(void)
     return port;
 }
 
-static esp_err_t lock(const esc_port_t *port)
+/*
+ * A flash-mode operation under the port's write lock: append the items, or
+ * with items NULL erase the partition. Even a failed append may have repaired
+ * the tail, so readers must look again either way.
+ */
+static esp_err_t locked_op(const esc_write_item_t *items, size_t n, const esp_secure_cert_write_config_t *cfg)
 {
+    const esc_port_t *port = writable_port();
+    if (port == NULL) {
+        return ESP_ERR_SECURE_CERT_PARTITION_NOT_FOUND;
+    }
     if (port->write_try_lock != NULL && !port->write_try_lock(port)) {
         ESC_LOGE(TAG, "write in progress");
         return ESP_ERR_SECURE_CERT_WRITE_IN_PROGRESS;
     }
-    return ESP_OK;
-}
-
-static void unlock(const esc_port_t *port)
-{
+    esp_err_t err;
+    if (items != NULL) {
+        esc_flash_opts_t opts = {.check_erase = cfg->flash.check_erase, .auto_erase = cfg->flash.auto_erase};
+        err = esc_flash_append(port, items, n, &opts, NULL);
+    } else {
+        err = esc_flash_erase_all(port);
+    }
+    esc_view_invalidate();
     if (port->write_unlock != NULL) {
         port->write_unlock(port);
     }
+    return err;
 }
 
 esp_err_t esc_write_items(const esc_write_item_t *items, size_t n, const esp_secure_cert_write_config_t *cfg_in)
@@ -57,20 +70,7 @@ esp_err_t esc_write_items(const esc_write_item_t *items, size_t n, const esp_sec
     if (cfg.mode == ESP_SECURE_CERT_WRITE_MODE_BUFFER) {
         return esc_buffer_append(cfg.buffer.buffer, cfg.buffer.buffer_size, cfg.buffer.bytes_written, items, n);
     }
-    const esc_port_t *port = writable_port();
-    if (port == NULL) {
-        return ESP_ERR_SECURE_CERT_PARTITION_NOT_FOUND;
-    }
-    err = lock(port);
-    if (err != ESP_OK) {
-        return err;
-    }
-    esc_flash_opts_t opts = {.check_erase = cfg.flash.check_erase, .auto_erase = cfg.flash.auto_erase};
-    err = esc_flash_append(port, items, n, &opts, NULL);
-    /* Even a failed append may have repaired the tail: readers must look again. */
-    esc_view_invalidate();
-    unlock(port);
-    return err;
+    return locked_op(items, n, &cfg);
 }
 
 esp_err_t esp_secure_cert_append_tlv(esp_secure_cert_tlv_info_t *tlv_info,
@@ -117,18 +117,7 @@ esp_err_t esp_secure_cert_append_tlv_batch(esp_secure_cert_tlv_info_t *tlv_entri
 
 esp_err_t esp_secure_cert_erase_partition(void)
 {
-    const esc_port_t *port = writable_port();
-    if (port == NULL) {
-        return ESP_ERR_SECURE_CERT_PARTITION_NOT_FOUND;
-    }
-    esp_err_t err = lock(port);
-    if (err != ESP_OK) {
-        return err;
-    }
-    err = esc_flash_erase_all(port);
-    esc_view_invalidate();
-    unlock(port);
-    return err;
+    return locked_op(NULL, 0, NULL);
 }
 
 esp_err_t esp_secure_cert_check_flash_erased(size_t offset, size_t size, bool *is_erased)

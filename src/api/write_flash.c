@@ -262,19 +262,17 @@ esp_err_t esc_flash_append(const esc_port_t *port, const esc_write_item_t *items
             break;
         }
         esc_tail_plan(img, size, port->prog_align, &plan);
-        if (plan.kind != ESC_TAIL_FORWARD && !checked) {
+        if (plan.kind != ESC_TAIL_FORWARD && (!checked || plan.kind == ESC_TAIL_CLEAN)) {
+            if (!checked) {
+                err = esc_write_check_absent(img, size, items, n);
+            }
             checked = true;
-            err = esc_write_check_absent(img, size, items, n);
             if (err == ESP_OK) {
                 err = room_for(len, size, plan.kind == ESC_TAIL_FILLER ? plan.filler_end : plan.end);
             }
-            if (err != ESP_OK) {
+            if (err != ESP_OK || plan.kind == ESC_TAIL_CLEAN) {
                 break;
             }
-        }
-        if (plan.kind == ESC_TAIL_CLEAN) {
-            err = room_for(len, size, plan.end);
-            break;
         }
         if (i == MAX_REPAIRS) {
             ESC_LOGE(TAG, "repair at 0x%x does not hold", (unsigned)plan.end);
@@ -288,16 +286,17 @@ esp_err_t esc_flash_append(const esc_port_t *port, const esc_write_item_t *items
                      (unsigned)plan.filler_end);
             err = write_filler(port, plan.end, plan.filler_end, img);
             rep->fillers_written++;
-        } else if (plan.end % port->erase_size == 0) {
-            /* STUCK, and nothing committed shares these sectors. */
-            err = erase_tail(port, &plan, img);
-            rep->sectors_erased++;
-        } else if (opts->auto_erase) {
-            err = erase_tail(port, &plan, img);
-            rep->sectors_rebuilt++;
         } else {
-            ESC_LOGE(TAG, "0x%x needs erase (auto_erase)", (unsigned)plan.end);
-            err = ESP_ERR_SECURE_CERT_FLASH_NOT_ERASED;
+            /* STUCK: harmless to erase if nothing committed shares these
+             * sectors; else only auto_erase may rebuild the sector. */
+            bool harmless = plan.end % port->erase_size == 0;
+            if (!harmless && !opts->auto_erase) {
+                ESC_LOGE(TAG, "0x%x needs erase (auto_erase)", (unsigned)plan.end);
+                err = ESP_ERR_SECURE_CERT_FLASH_NOT_ERASED;
+            } else {
+                err = erase_tail(port, &plan, img);
+                (*(harmless ? &rep->sectors_erased : &rep->sectors_rebuilt))++;
+            }
         }
     }
     if (err == ESP_OK && opts->check_erase) {

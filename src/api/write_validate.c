@@ -70,11 +70,13 @@ esp_err_t esc_write_resolve_config(const esp_secure_cert_write_config_t *in, esp
         ESC_LOGE(TAG, "bad write mode %d", (int)in->mode);
         return ESP_ERR_SECURE_CERT_INVALID_WRITE_MODE;
     }
+    uint32_t any = 0;
     for (size_t i = 0; i < sizeof(in->reserved) / sizeof(in->reserved[0]); i++) {
-        if (in->reserved[i] != 0) {
-            ESC_LOGE(TAG, "config reserved not 0");
-            return ESP_ERR_INVALID_ARG;
-        }
+        any |= in->reserved[i];
+    }
+    if (any != 0) {
+        ESC_LOGE(TAG, "config reserved not 0");
+        return ESP_ERR_INVALID_ARG;
     }
     *out = *in;
     return ESP_OK;
