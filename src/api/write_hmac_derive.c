@@ -35,7 +35,7 @@ static const char *TAG = "esp_secure_cert_write";
 #define KEY_GEN_MAX_TRIES 30
 
 /* Shared by both callers so that the literal is stored once. */
-#define WRITE_FAILED "salt write failed (0x%x)"
+#define WRITE_FAILED "salt + marker write failed (0x%x)"
 
 static esp_err_t check_subtype(esp_secure_cert_tlv_subtype_t subtype)
 {
@@ -109,7 +109,7 @@ static esp_err_t check_port(const esc_port_t *port)
 {
     if (port->efuse_get_purpose == NULL || port->efuse_write_key == NULL || port->hmac_calculate == NULL ||
         port->random == NULL) {
-        return esc_hmac_fail(ESP_ERR_NOT_SUPPORTED, "no HMAC/eFuse support", 0);
+        return esc_hmac_fail(ESP_ERR_NOT_SUPPORTED, "no HMAC/eFuse key support", 0);
     }
     return ESP_OK;
 }
@@ -203,7 +203,7 @@ static esp_err_t key_for_salt(const esc_port_t *port, uint8_t subtype, provision
         }
         if (esp_secure_cert_validate_ecdsa_key(p->scalar, sizeof(p->scalar)) == ESP_OK) {
             if (esc_p256_public_from_private(p->scalar, p->pub) != ESC_CRYPTO_OK) {
-                return esc_hmac_fail(ESP_FAIL, "public key failed", 0);
+                return esc_hmac_fail(ESP_FAIL, "public key computation failed", 0);
             }
             return ESP_OK;
         }
@@ -288,10 +288,10 @@ __attribute__((noinline)) static esp_err_t provision(const esc_port_t *port, uin
     /* The HMAC peripheral must reproduce the scalar the software derived
      * (into the wiped key's buffer: the scalar is as secret as the key). */
     if (esc_protected_derive_scalar(port, p->key_block, p->salt, p->salt_len, p->hmac_key) != ESP_OK) {
-        return esc_hmac_fail(ESP_ERR_SECURE_CERT_PBKDF2_FAILED, "HMAC PBKDF2 failed", 0);
+        return esc_hmac_fail(ESP_ERR_SECURE_CERT_PBKDF2_FAILED, "PBKDF2 via HMAC peripheral failed", 0);
     }
     if (esc_ct_memcmp(p->scalar, p->hmac_key, sizeof(p->scalar)) != 0) {
-        return esc_hmac_fail(ESP_ERR_SECURE_CERT_KEY_VERIFICATION_FAILED, "HMAC-derived key mismatch", 0);
+        return esc_hmac_fail(ESP_ERR_SECURE_CERT_KEY_VERIFICATION_FAILED, "HMAC peripheral derives another key", 0);
     }
     return ESP_OK;
 }

@@ -41,7 +41,7 @@ esp_err_t esc_write_hmac_key_block(const esc_port_t *port, int *key_block)
 {
     esp_err_t err = esc_protected_find_hmac_key(port, key_block);
     if (err == ESP_ERR_NOT_SUPPORTED) {
-        return esc_hmac_fail(err, "no HMAC/eFuse support", 0);
+        return esc_hmac_fail(err, "no HMAC/eFuse key support", 0);
     }
     if (err != ESP_OK) {
         return esc_hmac_fail(ESP_ERR_SECURE_CERT_HMAC_KEY_NOT_FOUND, "no HMAC_UP key", 0);
@@ -94,13 +94,13 @@ esp_err_t esp_secure_cert_append_tlv_with_hmac_encryption(esp_secure_cert_tlv_in
         return err;
     }
     if ((size_t)item.length + ESC_HMAC_TAG_LEN > ESC_TLV_MAX_DATA_LEN) {
-        return esc_hmac_fail(ESP_ERR_SECURE_CERT_TLV_INVALID_LENGTH, "%u bytes + tag > 65535",
+        return esc_hmac_fail(ESP_ERR_SECURE_CERT_TLV_INVALID_LENGTH, "%u bytes + 16-byte tag > 65535",
                              item.length);
     }
     /* With 0x40 as well, the protection bits would read as neither scheme
      * and the reader would hand out the ciphertext (the original wrote it). */
     if ((item.flags & ESC_TLV_FLAG_HMAC_ECDSA_KEY_DERIVATION) != 0) {
-        return esc_hmac_fail(ESP_ERR_INVALID_ARG, "flags 0x%x: 0x40 with encryption",
+        return esc_hmac_fail(ESP_ERR_INVALID_ARG, "flags 0x%x: 0x40 not allowed with encryption",
                              item.flags);
     }
     esp_secure_cert_write_config_t cfg;
