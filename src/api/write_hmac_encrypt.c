@@ -31,51 +31,21 @@
 
 static const char *TAG = "esp_secure_cert_write";
 
+esp_err_t esc_hmac_fail(esp_err_t err, const char *format, unsigned arg)
+{
+    ESC_LOGE(TAG, format, arg);
+    return err;
+}
+
 esp_err_t esc_write_hmac_key_block(const esc_port_t *port, int *key_block)
 {
     esp_err_t err = esc_protected_find_hmac_key(port, key_block);
     if (err == ESP_ERR_NOT_SUPPORTED) {
-        ESC_LOGE(TAG, "this chip has no HMAC peripheral or eFuse key purposes");
-        return ESP_ERR_NOT_SUPPORTED;
+        return esc_hmac_fail(err, "no HMAC/eFuse key support", 0);
     }
     if (err != ESP_OK) {
-        ESC_LOGE(TAG, "no eFuse key block with purpose HMAC_UP");
-        return ESP_ERR_SECURE_CERT_HMAC_KEY_NOT_FOUND;
+        return esc_hmac_fail(ESP_ERR_SECURE_CERT_HMAC_KEY_NOT_FOUND, "no HMAC_UP key", 0);
     }
-    return ESP_OK;
-}
-
-/* ciphertext || tag of `item`'s data into a new heap buffer of length + 16. */
-static esp_err_t encrypt_item(const esc_port_t *port, int key_block, const esc_write_item_t *item, uint8_t **out)
-{
-    size_t out_len = (size_t)item->length + ESC_HMAC_TAG_LEN;
-    uint8_t *buf = malloc(out_len);
-    if (buf == NULL) {
-        return ESP_ERR_SECURE_CERT_WRITE_NO_MEMORY;
-    }
-    uint8_t key[ESC_HMAC_AES_KEY_LEN];
-    uint8_t iv[ESC_HMAC_IV_LEN];
-    esp_err_t err = esc_protected_gcm_key_iv(port, key_block, key, iv);
-    if (err != ESP_OK) {
-        /* The original derives the IV first, so an HMAC peripheral failure
-         * surfaces there. */
-        ESC_LOGE(TAG, "HMAC peripheral failed while deriving the AES key and IV: %s", esp_err_to_name(err));
-        err = ESP_ERR_SECURE_CERT_HMAC_IV_GENERATION_FAILED;
-    } else {
-        int rc = esc_aes256_gcm_encrypt(key, iv, sizeof(iv), item->data, item->length, buf, buf + item->length);
-        if (rc != ESC_CRYPTO_OK) {
-            ESC_LOGE(TAG, "AES-GCM encryption failed (%d)", rc);
-            err = rc == ESC_CRYPTO_ERR_SPACE ? ESP_ERR_SECURE_CERT_WRITE_NO_MEMORY
-                                             : ESP_ERR_SECURE_CERT_HMAC_ENCRYPTION_FAILED;
-        }
-    }
-    esc_zeroize(key, sizeof(key));
-    esc_zeroize(iv, sizeof(iv));
-    if (err != ESP_OK) {
-        free(buf);
-        return err;
-    }
-    *out = buf;
     return ESP_OK;
 }
 
@@ -97,6 +67,11 @@ static bool holds_encrypted_entry(const uint8_t *img, size_t size)
  * reveals the XOR of the two plaintexts to whoever reads the flash. */
 static void warn_on_keystream_reuse(const esp_secure_cert_write_config_t *cfg)
 {
+#ifdef ESP_PLATFORM
+    if (LOG_LOCAL_LEVEL < ESP_LOG_WARN) {
+        return; /* the warning is compiled out: so is the scan it needs */
+    }
+#endif
     bool again = false;
     if (cfg->mode == ESP_SECURE_CERT_WRITE_MODE_BUFFER) {
         again = cfg->buffer.buffer != NULL && holds_encrypted_entry(cfg->buffer.buffer, cfg->buffer.buffer_size);
@@ -119,16 +94,14 @@ esp_err_t esp_secure_cert_append_tlv_with_hmac_encryption(esp_secure_cert_tlv_in
         return err;
     }
     if ((size_t)item.length + ESC_HMAC_TAG_LEN > ESC_TLV_MAX_DATA_LEN) {
-        ESC_LOGE(TAG, "%u bytes plus the 16-byte tag do not fit the 16-bit entry length",
-                 (unsigned)item.length);
-        return ESP_ERR_SECURE_CERT_TLV_INVALID_LENGTH;
+        return esc_hmac_fail(ESP_ERR_SECURE_CERT_TLV_INVALID_LENGTH, "%u bytes + 16-byte tag > 65535",
+                             item.length);
     }
     /* With 0x40 as well, the protection bits would read as neither scheme
      * and the reader would hand out the ciphertext (the original wrote it). */
     if ((item.flags & ESC_TLV_FLAG_HMAC_ECDSA_KEY_DERIVATION) != 0) {
-        ESC_LOGE(TAG, "flags 0x%02x: the HMAC-ECDSA derivation bit cannot be combined with encryption",
-                 item.flags);
-        return ESP_ERR_INVALID_ARG;
+        return esc_hmac_fail(ESP_ERR_INVALID_ARG, "flags 0x%x: 0x40 not allowed with encryption",
+                             item.flags);
     }
     esp_secure_cert_write_config_t cfg;
     err = esc_write_resolve_config(write_config, &cfg);
@@ -138,27 +111,40 @@ esp_err_t esp_secure_cert_append_tlv_with_hmac_encryption(esp_secure_cert_tlv_in
     /* The eFuse key and the HMAC peripheral are the chip's: buffer mode
      * needs no partition (flash mode finds it when writing). */
     const esc_port_t *port = esc_port_chip();
-    int key_block = -1;
+    int key_block;
     err = esc_write_hmac_key_block(port, &key_block);
     if (err != ESP_OK) {
         return err;
     }
-    uint8_t *stored = NULL;
-    err = encrypt_item(port, key_block, &item, &stored);
-    if (err != ESP_OK) {
-        return err;
+    /* ciphertext || tag */
+    uint8_t *stored = malloc((size_t)item.length + ESC_HMAC_TAG_LEN);
+    if (stored == NULL) {
+        return ESP_ERR_SECURE_CERT_WRITE_NO_MEMORY;
     }
-    warn_on_keystream_reuse(&cfg);
-    esc_write_item_t enc = item;
-    enc.flags = (uint8_t)(item.flags | ESC_TLV_FLAG_HMAC_ENCRYPTION);
-    enc.length = (uint16_t)(item.length + ESC_HMAC_TAG_LEN);
-    enc.data = stored;
-    err = esc_write_items(&enc, 1, &cfg);
-    if (err != ESP_OK) {
-        ESC_LOGE(TAG, "writing the encrypted entry failed: %s", esp_err_to_name(err));
+    uint8_t key_iv[ESC_HMAC_AES_KEY_LEN + ESC_HMAC_IV_LEN]; /* one buffer: one wipe */
+    uint8_t *iv = key_iv + ESC_HMAC_AES_KEY_LEN;
+    /* The original derives the IV first, so an HMAC peripheral failure
+     * surfaces as an IV failure. */
+    err = ESP_ERR_SECURE_CERT_HMAC_IV_GENERATION_FAILED;
+    if (esc_protected_gcm_key_iv(port, key_block, key_iv, iv) == ESP_OK) {
+        int rc = esc_aes256_gcm_encrypt(key_iv, iv, ESC_HMAC_IV_LEN, item.data, item.length, stored,
+                                        stored + item.length);
+        err = rc == ESC_CRYPTO_OK      ? ESP_OK
+              : rc == ESC_CRYPTO_ERR_SPACE ? ESP_ERR_SECURE_CERT_WRITE_NO_MEMORY
+                                           : ESP_ERR_SECURE_CERT_HMAC_ENCRYPTION_FAILED;
+    }
+    esc_zeroize(key_iv, sizeof(key_iv));
+    if (err == ESP_OK) {
+        warn_on_keystream_reuse(&cfg);
+        item.flags = (uint8_t)(item.flags | ESC_TLV_FLAG_HMAC_ENCRYPTION);
+        item.length = (uint16_t)(item.length + ESC_HMAC_TAG_LEN);
+        item.data = stored;
+        err = esc_write_items(&item, 1, &cfg);
     }
     free(stored);
-    return err;
+    /* The code tells which step failed: IV_GENERATION (HMAC peripheral),
+     * ENCRYPTION, or what the plain append returns. */
+    return err == ESP_OK ? ESP_OK : esc_hmac_fail(err, "encrypted write failed (0x%x)", (unsigned)err);
 }
 
 #endif /* ESP_SECURE_CERT_HOST || SOC_HMAC_SUPPORTED */

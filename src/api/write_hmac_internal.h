@@ -24,6 +24,13 @@ extern "C" {
  */
 esp_err_t esc_write_hmac_key_block(const esc_port_t *port, int *key_block);
 
+/*
+ * Log `format` as an error and return `err`. One out-of-line call instead of
+ * a log call at every failure site keeps the writers small; the format takes
+ * at most one conversion, for `arg` (%u or %x).
+ */
+esp_err_t esc_hmac_fail(esp_err_t err, const char *format, unsigned arg);
+
 #ifdef __cplusplus
 }
 #endif
