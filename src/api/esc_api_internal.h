@@ -16,6 +16,9 @@
 extern "C" {
 #endif
 
+/* Log tag of the API layer ("esp_secure_cert"), one copy for all objects. */
+extern const char esc_api_tag[];
+
 /* A readable view of the whole partition: mapped flash, or a heap copy when
  * the port cannot map. Valid until esc_view_invalidate() or unmap. */
 typedef struct {

@@ -10,15 +10,23 @@
 #include "esc_log.h"
 #include "esp_secure_cert_tlv_read.h"
 
-static const char *TAG = "esp_secure_cert";
+/* One tag string for the objects of the API layer. */
+const char esc_api_tag[] = "esp_secure_cert";
+#define TAG esc_api_tag
 
 esp_secure_cert_partition_ctx_t esp_secure_cert_partition_ctx;
 
 static const esc_port_t *s_port;      /* port of the mapped partition */
 static uint32_t s_generation;         /* s_port->generation when it was taken */
 static const void *s_selected;        /* partition chosen by tlv_set_partition */
-static uint8_t *s_heap_copy;          /* used when the port cannot map */
 static size_t s_view_size;
+#if defined(ESP_SECURE_CERT_HOST)
+static uint8_t *s_heap_copy;          /* used when the port cannot map */
+#else
+/* The ESP-IDF port always maps (esc_idf_flash_install sets flash_mmap), so
+ * firmware never holds a heap copy. */
+#define s_heap_copy ((uint8_t *)NULL)
+#endif
 
 /* unmap: whether the old port is still live and its mapping must be
  * released through it (a reconfigured port has already dropped it). */
@@ -28,8 +36,10 @@ static void release_view_of(const esc_port_t *port, bool unmap)
         esp_secure_cert_partition_ctx.esp_secure_cert_mapped_addr != NULL) {
         port->flash_munmap(port);
     }
+#if defined(ESP_SECURE_CERT_HOST)
     free(s_heap_copy);
     s_heap_copy = NULL;
+#endif
     s_view_size = 0;
     esp_secure_cert_partition_ctx.esp_secure_cert_mapped_addr = NULL;
     esp_secure_cert_partition_ctx.handle = 0;
@@ -58,22 +68,21 @@ const esc_port_t *esc_current_port(void)
 static esp_err_t map_current(const esc_port_t *port)
 {
     if (port == NULL || port->flash_read == NULL || port->partition_size == 0) {
-        ESC_LOGE(TAG, "esp_secure_cert partition not found");
+        ESC_LOGE(TAG, "partition not found");
         return ESP_FAIL;
     }
     const void *addr = NULL;
     if (port->flash_mmap != NULL) {
         if (port->flash_mmap(port, &addr) != ESP_OK || addr == NULL) {
-            ESC_LOGE(TAG, "Failed to map the esp_secure_cert partition");
+            ESC_LOGE(TAG, "partition mmap failed");
             return ESP_FAIL;
         }
     } else {
 #if !defined(ESP_SECURE_CERT_HOST)
         /* The ESP-IDF port always maps; the copy below is for host ports
-         * without mmap, and firmware does not carry it (s_heap_copy then
-         * stays NULL, which the compiler sees). */
+         * without mmap, and firmware does not carry it. */
         return ESP_FAIL;
-#endif
+#else
         s_heap_copy = malloc(port->partition_size);
         if (s_heap_copy == NULL) {
             return ESP_ERR_NO_MEM;
@@ -84,6 +93,7 @@ static esp_err_t map_current(const esc_port_t *port)
             return ESP_FAIL;
         }
         addr = s_heap_copy;
+#endif
     }
     s_view_size = port->partition_size;
     esp_secure_cert_partition_ctx.partition = (const esp_partition_t *)port->partition;
@@ -95,9 +105,7 @@ static esp_err_t map_current(const esc_port_t *port)
 
 esp_err_t esc_view_get(esc_view_t *view)
 {
-    if (view == NULL) {
-        return ESP_ERR_INVALID_ARG;
-    }
+    /* Every caller passes the address of its own local: no NULL check. */
     const esc_port_t *port = esc_current_port();
     if (esp_secure_cert_partition_ctx.esp_secure_cert_mapped_addr == NULL) {
         esp_err_t err = map_current(port);
@@ -114,9 +122,11 @@ esp_err_t esc_view_get(esc_view_t *view)
 void esc_view_invalidate(void)
 {
     /* A mapping follows flash by itself; only a heap copy goes stale. */
+#if defined(ESP_SECURE_CERT_HOST)
     if (s_heap_copy != NULL) {
         release_view();
     }
+#endif
 }
 
 int esc_view_contains(const void *p)
@@ -149,7 +159,7 @@ esp_err_t esp_secure_cert_map_partition(esp_secure_cert_partition_ctx_t **ctx)
 void esp_secure_cert_unmap_partition(void)
 {
     if (esp_secure_cert_partition_ctx.handle == 0) {
-        ESC_LOGW(TAG, "esp_secure_cert partition is not mapped");
+        ESC_LOGW(TAG, "partition not mapped");
         return;
     }
     release_view();
