@@ -27,9 +27,9 @@ int esp_pbkdf2_hmac_sha256(hmac_key_id_t hmac_key_id, const unsigned char *salt,
     if (output == NULL || (salt == NULL && salt_len > 0)) {
         bad = "NULL salt or output";
     } else if ((int)hmac_key_id < 0 || (int)hmac_key_id >= ESC_EFUSE_KEY_BLOCKS) {
-        bad = "HMAC key id is not 0..5";
+        bad = "key id not 0..5";
     } else if (iteration_count == 0 || (size_t)(uint32_t)iteration_count != iteration_count) {
-        bad = "iteration count not 1..2^32-1";
+        bad = "iterations not 1..2^32-1";
     } else if ((key.port = esc_port_chip())->hmac_calculate == NULL) {
         /* The HMAC peripheral is the chip's: no partition is needed. */
         bad = "no HMAC peripheral";
@@ -56,7 +56,7 @@ esp_err_t esp_secure_cert_sw_pbkdf2_hmac_sha256(const uint8_t *hmac_key, size_t 
         return ESP_OK;
     }
     if (iterations == 0) {
-        ESC_LOGE(TAG, "PBKDF2: 0 iterations");
+        ESC_LOGE(TAG, "PBKDF2: %s", "iterations not 1..2^32-1");
         return ESP_ERR_INVALID_ARG;
     }
     int rc = esc_pbkdf2_hmac_sha256(hmac_key, hmac_key_len, salt, salt_len, iterations, output, output_len);

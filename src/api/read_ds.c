@@ -96,7 +96,7 @@ static const char *ds_data_problem(const uint8_t *data, uint32_t len, uint16_t c
 #endif
     /* v is zeroed when parsing fails, and ctx_bits is never 0. */
     if (r != ESC_DS_OK || v.rsa_bits != ctx_bits) {
-        return "DS_DATA rsa_length: not DS_CONTEXT's, or over the chip's";
+        return "DS_DATA rsa_length: not DS_CONTEXT's or over the chip's";
     }
     return NULL;
 }
@@ -108,34 +108,33 @@ esp_ds_data_ctx_t *esp_secure_cert_get_ds_ctx(void)
     uint16_t rsa_bits = 0;
     uint32_t len = 0;
     char *value;
+    esp_ds_data_ctx_t *ctx = NULL;
+    const char *problem;
     /* esc_view_get says itself why the partition is not usable. */
     if (esc_view_get(&view) != ESP_OK || (value = read_entry(&view, ESP_SECURE_CERT_DS_CONTEXT_TLV, &len)) == NULL) {
         return NULL;
     }
     esc_ds_result_t r = esc_ds_context_decode((const uint8_t *)value, len, &efuse_key_id, &rsa_bits);
     esc_value_free(value);
+    value = NULL;
     if (r != ESC_DS_OK) {
-        ESC_LOGE(TAG, r == ESC_DS_ERR_LENGTH ? "DS_CONTEXT is %u bytes, not 8"
-                                             : "DS_CONTEXT: key id > 5 or bad RSA size (%u B)",
-                 (unsigned)len);
-        return NULL;
+        problem = r == ESC_DS_ERR_LENGTH ? "DS_CONTEXT is not 8 bytes" : "DS_CONTEXT: key id > 5 or bad RSA size";
+        goto fail;
     }
     if ((value = read_entry(&view, ESP_SECURE_CERT_DS_DATA_TLV, &len)) == NULL) {
         return NULL;
     }
     const uint8_t *data = (const uint8_t *)value;
-    esp_ds_data_ctx_t *ctx = NULL;
-    const char *problem = ds_data_problem(data, len, rsa_bits);
+    problem = ds_data_problem(data, len, rsa_bits);
     if (problem != NULL) {
-        ESC_LOGE(TAG, "%s (%u bytes, RSA-%u)", problem, (unsigned)len, (unsigned)rsa_bits);
-        goto out;
+        goto fail;
     }
     /* len <= DS_DATA_FULL_LEN from here on (checked above). */
     int in_place = esc_view_contains(value) && len == DS_DATA_FULL_LEN && ((uintptr_t)data % 4u) == 0;
     ctx = calloc(1, in_place ? sizeof(esp_ds_data_ctx_t) : sizeof(ds_ctx_with_copy_t));
     if (ctx == NULL) {
-        ESC_LOGE(TAG, "DS ctx: no memory");
-        goto out;
+        problem = "no memory for the DS context";
+        goto fail;
     }
     if (in_place) {
         ctx->esp_ds_data = (esp_ds_data_t *)(uintptr_t)data;
@@ -146,6 +145,9 @@ esp_ds_data_ctx_t *esp_secure_cert_get_ds_ctx(void)
     }
     ctx->efuse_key_id = efuse_key_id;
     ctx->rsa_length_bits = rsa_bits;
+    goto out;
+fail:
+    ESC_LOGE(TAG, "%s (entry of %u bytes)", problem, (unsigned)len);
 out:
     esc_value_free(value);
     return ctx;

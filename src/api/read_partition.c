@@ -16,53 +16,60 @@ const char esc_api_tag[] = "esp_secure_cert";
 
 esp_secure_cert_partition_ctx_t esp_secure_cert_partition_ctx;
 
-static const esc_port_t *s_port;      /* port of the mapped partition */
-static uint32_t s_generation;         /* s_port->generation when it was taken */
-static const void *s_selected;        /* partition chosen by tlv_set_partition */
-static size_t s_view_size;
+/* Our own state, in one struct so that firmware reaches it from one base
+ * address. */
+static struct {
+    const esc_port_t *port;   /* port of the mapped partition */
+    uint32_t generation;      /* port->generation when it was taken */
+    const void *selected;     /* partition chosen by tlv_set_partition */
+    size_t view_size;
 #if defined(ESP_SECURE_CERT_HOST)
-static uint8_t *s_heap_copy;          /* used when the port cannot map */
-#else
+    uint8_t *heap_copy;       /* used when the port cannot map */
+#endif
+} s;
+#if !defined(ESP_SECURE_CERT_HOST)
 /* The ESP-IDF port always maps (esc_idf_flash_install sets flash_mmap), so
  * firmware never holds a heap copy. */
-#define s_heap_copy ((uint8_t *)NULL)
+#define HEAP_COPY ((uint8_t *)NULL)
+#else
+#define HEAP_COPY s.heap_copy
 #endif
 
 /* unmap: whether the old port is still live and its mapping must be
  * released through it (a reconfigured port has already dropped it). */
 static void release_view_of(const esc_port_t *port, bool unmap)
 {
-    if (unmap && port != NULL && s_heap_copy == NULL && port->flash_munmap != NULL &&
+    if (unmap && port != NULL && HEAP_COPY == NULL && port->flash_munmap != NULL &&
         esp_secure_cert_partition_ctx.esp_secure_cert_mapped_addr != NULL) {
         port->flash_munmap(port);
     }
 #if defined(ESP_SECURE_CERT_HOST)
-    free(s_heap_copy);
-    s_heap_copy = NULL;
+    free(s.heap_copy);
+    s.heap_copy = NULL;
 #endif
-    s_view_size = 0;
+    s.view_size = 0;
     esp_secure_cert_partition_ctx.esp_secure_cert_mapped_addr = NULL;
     esp_secure_cert_partition_ctx.handle = 0;
 }
 
 static void release_view(void)
 {
-    release_view_of(s_port, true);
+    release_view_of(s.port, true);
 }
 
 const esc_port_t *esc_current_port(void)
 {
     /* Asking the port each time is cheap and notices a reconfigured port
      * (another image on the host) before stale bytes are read. */
-    const esc_port_t *port = esc_port_get(s_selected);
-    if (port != s_port || (port != NULL && port->generation != s_generation)) {
+    const esc_port_t *port = esc_port_get(s.selected);
+    if (port != s.port || (port != NULL && port->generation != s.generation)) {
         /* The old mapping belonged to a port that has been reconfigured:
          * it is already gone, so only our own state is dropped. */
-        release_view_of(s_port, false);
-        s_port = port;
-        s_generation = port != NULL ? port->generation : 0;
+        release_view_of(s.port, false);
+        s.port = port;
+        s.generation = port != NULL ? port->generation : 0;
     }
-    return s_port;
+    return s.port;
 }
 
 static esp_err_t map_current(const esc_port_t *port)
@@ -83,19 +90,19 @@ static esp_err_t map_current(const esc_port_t *port)
          * without mmap, and firmware does not carry it. */
         return ESP_FAIL;
 #else
-        s_heap_copy = malloc(port->partition_size);
-        if (s_heap_copy == NULL) {
+        s.heap_copy = malloc(port->partition_size);
+        if (s.heap_copy == NULL) {
             return ESP_ERR_NO_MEM;
         }
-        if (port->flash_read(port, 0, s_heap_copy, port->partition_size) != ESP_OK) {
-            free(s_heap_copy);
-            s_heap_copy = NULL;
+        if (port->flash_read(port, 0, s.heap_copy, port->partition_size) != ESP_OK) {
+            free(s.heap_copy);
+            s.heap_copy = NULL;
             return ESP_FAIL;
         }
-        addr = s_heap_copy;
+        addr = s.heap_copy;
 #endif
     }
-    s_view_size = port->partition_size;
+    s.view_size = port->partition_size;
     esp_secure_cert_partition_ctx.partition = (const esp_partition_t *)port->partition;
     esp_secure_cert_partition_ctx.esp_secure_cert_mapped_addr = addr;
     /* A non-zero handle tells unmap that something is mapped, as in the original. */
@@ -115,7 +122,7 @@ esp_err_t esc_view_get(esc_view_t *view)
     }
     view->port = port;
     view->base = esp_secure_cert_partition_ctx.esp_secure_cert_mapped_addr;
-    view->size = s_view_size;
+    view->size = s.view_size;
     return ESP_OK;
 }
 
@@ -123,7 +130,7 @@ void esc_view_invalidate(void)
 {
     /* A mapping follows flash by itself; only a heap copy goes stale. */
 #if defined(ESP_SECURE_CERT_HOST)
-    if (s_heap_copy != NULL) {
+    if (s.heap_copy != NULL) {
         release_view();
     }
 #endif
@@ -139,7 +146,7 @@ int esc_view_contains(const void *p)
     /* Compare as integers: relational comparison of unrelated pointers is
      * undefined in C. */
     uintptr_t b = (uintptr_t)base, a = (uintptr_t)q;
-    return a >= b && a - b < s_view_size;
+    return a >= b && a - b < s.view_size;
 }
 
 esp_err_t esp_secure_cert_map_partition(esp_secure_cert_partition_ctx_t **ctx)
@@ -171,8 +178,8 @@ esp_err_t esp_secure_cert_tlv_set_partition(const esp_partition_t *partition)
     if (esp_secure_cert_partition_ctx.esp_secure_cert_mapped_addr != NULL) {
         release_view();
     }
-    s_selected = partition;
-    s_port = NULL;
+    s.selected = partition;
+    s.port = NULL;
     esp_secure_cert_partition_ctx.partition = partition;
     return ESP_OK;
 }

@@ -72,17 +72,17 @@ esp_err_t esc_protected_find_hmac_key(const esc_port_t *port, int *key_block)
 esp_err_t esc_protected_gcm_key_iv(const esc_port_t *port, int key_block, uint8_t key[32], uint8_t iv[16])
 {
     uint8_t msg[ESC_HMAC_MESSAGE_LEN];
-    uint8_t mac[32];
     memset(msg, 0xFF, sizeof(msg));
     esp_err_t err = port->hmac_calculate(port, key_block, msg, sizeof(msg), key);
     if (err == ESP_OK) {
+        uint8_t mac[32];
         for (size_t i = 0; i < sizeof(msg); i += 4) {
             esc_put_le32(msg + i, 0xABCDABCDu);
         }
         err = port->hmac_calculate(port, key_block, msg, sizeof(msg), mac);
         memcpy(iv, mac, ESC_HMAC_IV_LEN);
+        esc_zeroize(mac, sizeof(mac));
     }
-    esc_zeroize(mac, sizeof(mac));
     if (err != ESP_OK) {
         esc_zeroize(key, 32);
     }
@@ -101,7 +101,7 @@ static esp_err_t hmac_secret(const esc_port_t *port, const uint8_t *in, uint32_t
     int blk;
     esp_err_t err = esc_protected_find_hmac_key(port, &blk);
     if (err != ESP_OK) {
-        ESC_LOGE(TAG, "no eFuse key with purpose HMAC_UP");
+        ESC_LOGE(TAG, "no HMAC_UP eFuse key");
         return err == ESP_ERR_NOT_SUPPORTED ? err : ESP_FAIL;
     }
     size_t n = derive ? ESC_P256_SEC1_DER_LEN : in_len - ESC_HMAC_TAG_LEN;
@@ -113,10 +113,11 @@ static esp_err_t hmac_secret(const esc_port_t *port, const uint8_t *in, uint32_t
     /* The P-256 scalar, or the AES key then the IV: HMAC outputs of the
      * eFuse key, wiped below on every path. */
     uint8_t k[ESC_HMAC_AES_KEY_LEN + ESC_HMAC_IV_LEN];
+    const char *why = NULL;
     if (derive) {
         err = esc_protected_derive_scalar(port, blk, in, in_len, k);
         if (err == ESP_OK && esc_p256_sec1_der(k, buf, ESC_P256_SEC1_DER_LEN, &n) != ESC_CRYPTO_OK) {
-            ESC_LOGE(TAG, "derived key is not a valid P-256 key");
+            why = "derived key is not a P-256 key";
             err = ESP_FAIL;
         }
     } else {
@@ -124,13 +125,16 @@ static esp_err_t hmac_secret(const esc_port_t *port, const uint8_t *in, uint32_t
         if (err == ESP_OK) {
             int rc = esc_aes256_gcm_decrypt(k, k + ESC_HMAC_AES_KEY_LEN, ESC_HMAC_IV_LEN, in, n, in + n, buf);
             if (rc != ESC_CRYPTO_OK) {
-                ESC_LOGE(TAG, rc == ESC_CRYPTO_ERR_AUTH ? "decrypt: tag mismatch" : "decrypt failed");
+                why = rc == ESC_CRYPTO_ERR_AUTH ? "decrypt: tag mismatch" : "decrypt failed";
                 err = rc == ESC_CRYPTO_ERR_AUTH ? ESP_ERR_INVALID_MAC : ESP_FAIL;
             }
         }
     }
     esc_zeroize(k, sizeof(k));
     if (err != ESP_OK) {
+        if (why != NULL) {
+            ESC_LOGE(TAG, "%s", why);
+        }
         esc_protected_free(buf);
         return err;
     }
@@ -154,7 +158,7 @@ static int hmac_prf(void *ctx, const uint8_t *msg, size_t len, uint8_t out[ESC_S
     const esc_hmac_prf_t *p = ctx;
     esp_err_t err = p->port->hmac_calculate(p->port, p->key_block, msg, len, out);
     if (err != ESP_OK) {
-        ESC_LOGE(TAG, "HMAC failed on key block %d (0x%x)", p->key_block, (unsigned)err);
+        ESC_LOGE(TAG, "HMAC on key block %d failed (0x%x)", p->key_block, (unsigned)err);
         return ESC_CRYPTO_ERR_BACKEND;
     }
     return 0;
@@ -182,8 +186,7 @@ esp_err_t esc_protected_derive(const esc_view_t *view, uint8_t subtype, char **o
     esc_tlv_entry_t salt;
     esc_tlv_result_t r = esc_tlv_find(view->base, view->size, 5 /* HMAC_ECDSA_KEY_SALT */, subtype, &salt);
     if (r != ESC_TLV_OK || salt.length == 0) {
-        ESC_LOGE(TAG, r != ESC_TLV_OK ? "no valid HMAC_ECDSA_KEY_SALT entry (subtype %u)"
-                                      : "HMAC_ECDSA_KEY_SALT entry is empty (subtype %u)", subtype);
+        ESC_LOGE(TAG, r != ESC_TLV_OK ? "no HMAC_ECDSA_KEY_SALT %u" : "empty HMAC_ECDSA_KEY_SALT %u", subtype);
         return ESP_FAIL;
     }
     return hmac_secret(view->port, view->base + salt.data_offset, salt.length, true, out, out_len);
