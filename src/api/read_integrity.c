@@ -23,7 +23,7 @@ esp_err_t esp_secure_cert_verify_partition_integrity(void)
         return ESP_ERR_NOT_FOUND;
     }
     if (r != ESC_TLV_OK) {
-        ESC_LOGE(TAG, "integrity entry corrupt");
+        ESC_API_LOGE("integrity entry corrupt");
         return ESP_FAIL;
     }
     if (e.length != ESC_SHA256_LEN) {

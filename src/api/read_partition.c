@@ -14,6 +14,11 @@
 const char esc_api_tag[] = "esp_secure_cert";
 #define TAG esc_api_tag
 
+void esc_api_log_error(const char *msg)
+{
+    ESC_LOGE(TAG, "%s", msg);
+}
+
 esp_secure_cert_partition_ctx_t esp_secure_cert_partition_ctx;
 
 /* Our own state, in one struct so that firmware reaches it from one base
@@ -74,22 +79,34 @@ const esc_port_t *esc_current_port(void)
 
 static esp_err_t map_current(const esc_port_t *port)
 {
-    if (port == NULL || port->flash_read == NULL || port->partition_size == 0) {
-        ESC_LOGE(TAG, "partition not found");
+    const void *addr = NULL;
+#if !defined(ESP_SECURE_CERT_HOST)
+    /* The ESP-IDF port always sets flash_read and flash_mmap
+     * (esc_idf_flash_install), so firmware only asks whether mapping worked. */
+    const char *why = "partition not found";
+    if (port != NULL && port->partition_size != 0) {
+        why = "partition mmap failed";
+        if (port->flash_mmap(port, &addr) == ESP_OK && addr != NULL) {
+            why = NULL;
+        }
+    }
+    if (why != NULL) {
+        ESC_API_LOGE(why);
         return ESP_FAIL;
     }
-    const void *addr = NULL;
+#else
+    if (port == NULL || port->flash_read == NULL || port->partition_size == 0) {
+        ESC_API_LOGE("partition not found");
+        return ESP_FAIL;
+    }
     if (port->flash_mmap != NULL) {
         if (port->flash_mmap(port, &addr) != ESP_OK || addr == NULL) {
-            ESC_LOGE(TAG, "partition mmap failed");
+            ESC_API_LOGE("partition mmap failed");
             return ESP_FAIL;
         }
     } else {
-#if !defined(ESP_SECURE_CERT_HOST)
-        /* The ESP-IDF port always maps; the copy below is for host ports
-         * without mmap, and firmware does not carry it. */
-        return ESP_FAIL;
-#else
+        /* A host port without mmap: read the partition into a heap copy
+         * (firmware does not carry this). */
         s.heap_copy = malloc(port->partition_size);
         if (s.heap_copy == NULL) {
             return ESP_ERR_NO_MEM;
@@ -100,8 +117,8 @@ static esp_err_t map_current(const esc_port_t *port)
             return ESP_FAIL;
         }
         addr = s.heap_copy;
-#endif
     }
+#endif
     s.view_size = port->partition_size;
     esp_secure_cert_partition_ctx.partition = (const esp_partition_t *)port->partition;
     esp_secure_cert_partition_ctx.esp_secure_cert_mapped_addr = addr;

@@ -101,7 +101,7 @@ static esp_err_t hmac_secret(const esc_port_t *port, const uint8_t *in, uint32_t
     int blk;
     esp_err_t err = esc_protected_find_hmac_key(port, &blk);
     if (err != ESP_OK) {
-        ESC_LOGE(TAG, "no HMAC_UP eFuse key");
+        ESC_API_LOGE("no HMAC_UP eFuse key");
         return err == ESP_ERR_NOT_SUPPORTED ? err : ESP_FAIL;
     }
     size_t n = derive ? ESC_P256_SEC1_DER_LEN : in_len - ESC_HMAC_TAG_LEN;
@@ -133,7 +133,7 @@ static esp_err_t hmac_secret(const esc_port_t *port, const uint8_t *in, uint32_t
     esc_zeroize(k, sizeof(k));
     if (err != ESP_OK) {
         if (why != NULL) {
-            ESC_LOGE(TAG, "%s", why);
+            ESC_API_LOGE(why);
         }
         esc_protected_free(buf);
         return err;
@@ -147,7 +147,7 @@ esp_err_t esc_protected_decrypt(const esc_port_t *port, const uint8_t *data, uin
                                 uint32_t *out_len)
 {
     if (len < ESC_HMAC_TAG_LEN) {
-        ESC_LOGE(TAG, "encrypted entry shorter than its tag");
+        ESC_API_LOGE("encrypted entry shorter than its tag");
         return ESP_ERR_INVALID_SIZE;
     }
     return hmac_secret(port, data, len, false, out, out_len);
@@ -156,9 +156,8 @@ esp_err_t esc_protected_decrypt(const esc_port_t *port, const uint8_t *data, uin
 static int hmac_prf(void *ctx, const uint8_t *msg, size_t len, uint8_t out[ESC_SHA256_LEN])
 {
     const esc_hmac_prf_t *p = ctx;
-    esp_err_t err = p->port->hmac_calculate(p->port, p->key_block, msg, len, out);
-    if (err != ESP_OK) {
-        ESC_LOGE(TAG, "HMAC on key block %d failed (0x%x)", p->key_block, (unsigned)err);
+    if (p->port->hmac_calculate(p->port, p->key_block, msg, len, out) != ESP_OK) {
+        ESC_API_LOGE("HMAC peripheral failed");
         return ESC_CRYPTO_ERR_BACKEND;
     }
     return 0;

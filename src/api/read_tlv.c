@@ -134,7 +134,7 @@ esp_err_t esp_secure_cert_iterate_to_next_tlv(esp_secure_cert_tlv_iterator_t *tl
     if (tlv_iterator->iterator != NULL) {
         esc_tlv_entry_t cur;
         if (iterator_entry(&view, tlv_iterator, &cur) != ESP_OK) {
-            ESC_LOGE(TAG, "bad iterator");
+            ESC_API_LOGE("bad iterator");
             return ESP_FAIL;
         }
         next = (size_t)cur.offset + cur.total_len;
