@@ -16,6 +16,23 @@
 extern "C" {
 #endif
 
+/* Log tag of the API layer ("esp_secure_cert"), one copy for all objects. */
+extern const char esc_api_tag[];
+
+/* An error message without arguments under that tag: each site passes only
+ * the text instead of a tag, a level and a format. Like ESC_LOGE it
+ * compiles to nothing on a device built below the error level. */
+void esc_api_log_error(const char *msg);
+#if defined(ESP_PLATFORM)
+#define ESC_API_LOGE(msg) do {                          \
+        if (LOG_LOCAL_LEVEL >= ESP_LOG_ERROR) {         \
+            esc_api_log_error(msg);                     \
+        }                                               \
+    } while (0)
+#else
+#define ESC_API_LOGE(msg) esc_api_log_error(msg)
+#endif
+
 /* A readable view of the whole partition: mapped flash, or a heap copy when
  * the port cannot map. Valid until esc_view_invalidate() or unmap. */
 typedef struct {

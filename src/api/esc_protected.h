@@ -33,6 +33,17 @@ esp_err_t esc_protected_decrypt(const esc_port_t *port, const uint8_t *data, uin
  * with the 121-byte SEC1 DER. */
 esp_err_t esc_protected_derive(const esc_view_t *view, uint8_t subtype, char **out, uint32_t *out_len);
 
+/* An eFuse key block used through the port's HMAC peripheral. */
+typedef struct {
+    const esc_port_t *port;
+    int key_block;
+} esc_hmac_prf_t;
+
+/* PBKDF2-HMAC-SHA256 keyed by that block (logs an HMAC failure); the
+ * esc_pbkdf2_hmac_sha256_prf result. */
+int esc_protected_pbkdf2(const esc_hmac_prf_t *key, const uint8_t *salt, size_t salt_len, uint32_t iterations,
+                         uint8_t *out, size_t out_len);
+
 /* Raw 32-byte scalar of the derivation (for the write side). */
 esp_err_t esc_protected_derive_scalar(const esc_port_t *port, int key_block, const uint8_t *salt, size_t salt_len,
                                       uint8_t scalar[32]);
@@ -41,6 +52,10 @@ esp_err_t esc_protected_derive_scalar(const esc_port_t *port, int key_block, con
  * when freed through APIs that only pass the pointer. */
 void *esc_secret_alloc(size_t len);
 void esc_protected_free(void *buf);
+
+/* Release a value the API handed out: flash data stays, heap secrets are
+ * wiped and freed. NULL is ignored. Always ESP_OK (what the free APIs return). */
+esp_err_t esc_value_free(void *value);
 
 #ifdef __cplusplus
 }

@@ -9,27 +9,12 @@
 #include "esc_api_internal.h"
 #include "esc_crypto.h"
 #include "esc_log.h"
+#include "esc_protected.h"
 #include "esp_secure_cert_crypto.h"
 
 #if defined(ESP_SECURE_CERT_HOST) || defined(SOC_HMAC_SUPPORTED)
 
 static const char *TAG = "esp_secure_cert_crypto";
-
-typedef struct {
-    const esc_port_t *port;
-    int key_block;
-} hw_prf_ctx_t;
-
-static int hw_hmac_prf(void *prf_ctx, const uint8_t *msg, size_t len, uint8_t out[ESC_SHA256_LEN])
-{
-    const hw_prf_ctx_t *hw = (const hw_prf_ctx_t *)prf_ctx;
-    esp_err_t err = hw->port->hmac_calculate(hw->port, hw->key_block, msg, len, out);
-    if (err != ESP_OK) {
-        ESC_LOGE(TAG, "HMAC peripheral failed on key block %d: %s", hw->key_block, esp_err_to_name(err));
-        return -1;
-    }
-    return 0;
-}
 
 int esp_pbkdf2_hmac_sha256(hmac_key_id_t hmac_key_id, const unsigned char *salt, size_t salt_len,
                            size_t iteration_count, size_t key_length, unsigned char *output)
@@ -37,29 +22,26 @@ int esp_pbkdf2_hmac_sha256(hmac_key_id_t hmac_key_id, const unsigned char *salt,
     if (key_length == 0) {
         return 0; /* nothing asked, as the original */
     }
+    esc_hmac_prf_t key = {.key_block = (int)hmac_key_id};
+    const char *bad = NULL;
     if (output == NULL || (salt == NULL && salt_len > 0)) {
-        ESC_LOGE(TAG, "PBKDF2: NULL salt or output buffer");
+        bad = "NULL salt or output";
+    } else if ((int)hmac_key_id < 0 || (int)hmac_key_id >= ESC_EFUSE_KEY_BLOCKS) {
+        bad = "key id not 0..5";
+    } else if (iteration_count == 0 || (size_t)(uint32_t)iteration_count != iteration_count) {
+        bad = "iterations not 1..2^32-1";
+    } else if ((key.port = esc_port_chip())->hmac_calculate == NULL) {
+        /* The HMAC peripheral is the chip's: no partition is needed. */
+        bad = "no HMAC peripheral";
+    }
+    if (bad != NULL) {
+        ESC_LOGE(TAG, "PBKDF2: %s", bad);
         return -1;
     }
-    if ((int)hmac_key_id < 0 || (int)hmac_key_id >= ESC_EFUSE_KEY_BLOCKS) {
-        ESC_LOGE(TAG, "PBKDF2: HMAC key id %d is not an eFuse key block (0..%d)", (int)hmac_key_id,
-                 ESC_EFUSE_KEY_BLOCKS - 1);
-        return -1;
-    }
-    if (iteration_count == 0 || (size_t)(uint32_t)iteration_count != iteration_count) {
-        ESC_LOGE(TAG, "PBKDF2: iteration count %zu out of range 1..2^32-1", iteration_count);
-        return -1;
-    }
-    /* The HMAC peripheral is the chip's: no partition is needed. */
-    const esc_port_t *port = esc_port_chip();
-    if (port->hmac_calculate == NULL) {
-        ESC_LOGE(TAG, "PBKDF2: no HMAC peripheral available");
-        return -1;
-    }
-    hw_prf_ctx_t hw = {.port = port, .key_block = (int)hmac_key_id};
-    int rc = esc_pbkdf2_hmac_sha256_prf(hw_hmac_prf, &hw, salt, salt_len, (uint32_t)iteration_count, output,
-                                        key_length);
-    return rc == ESC_CRYPTO_OK ? 0 : -1;
+    /* A failing HMAC call is logged by esc_protected_pbkdf2. */
+    return esc_protected_pbkdf2(&key, salt, salt_len, (uint32_t)iteration_count, output, key_length) == ESC_CRYPTO_OK
+               ? 0
+               : -1;
 }
 
 esp_err_t esp_secure_cert_sw_pbkdf2_hmac_sha256(const uint8_t *hmac_key, size_t hmac_key_len,
@@ -74,7 +56,7 @@ esp_err_t esp_secure_cert_sw_pbkdf2_hmac_sha256(const uint8_t *hmac_key, size_t 
         return ESP_OK;
     }
     if (iterations == 0) {
-        ESC_LOGE(TAG, "PBKDF2: iteration count must be at least 1");
+        ESC_LOGE(TAG, "PBKDF2: %s", "iterations not 1..2^32-1");
         return ESP_ERR_INVALID_ARG;
     }
     int rc = esc_pbkdf2_hmac_sha256(hmac_key, hmac_key_len, salt, salt_len, iterations, output, output_len);
@@ -82,7 +64,7 @@ esp_err_t esp_secure_cert_sw_pbkdf2_hmac_sha256(const uint8_t *hmac_key, size_t 
         return ESP_ERR_INVALID_ARG;
     }
     if (rc != ESC_CRYPTO_OK) {
-        ESC_LOGE(TAG, "PBKDF2 derivation failed (%d)", rc);
+        ESC_LOGE(TAG, "PBKDF2 failed (%d)", rc);
         return ESP_FAIL;
     }
     return ESP_OK;
@@ -117,7 +99,7 @@ esp_err_t esp_secure_cert_calc_public_key(const uint8_t *priv_key_buf, size_t pr
     }
     int rc = esc_p256_public_from_private(priv_key_buf, pub_key_buf);
     if (rc != ESC_CRYPTO_OK) {
-        ESC_LOGE(TAG, "Public key from private key failed (%d)", rc);
+        ESC_LOGE(TAG, "public key calc failed (%d)", rc);
         return ESP_FAIL;
     }
     *pub_key_len = ESC_P256_PUB_LEN;

@@ -33,11 +33,18 @@
 
 #if defined(ESP_SECURE_CERT_HOST) || defined(CONFIG_ESP_SECURE_CERT_DS_PERIPHERAL)
 
-static const char *TAG = "esp_secure_cert";
+#define TAG esc_api_tag
 
 _Static_assert(offsetof(esp_ds_data_t, c) == ESC_DS_DATA_HEADER_LEN,
                "esp_ds_data_t does not start with rsa_length and a 16-byte IV");
 _Static_assert(ESP_DS_C_LEN <= ESC_DS_C_LEN_MAX, "ESP_DS_C_LEN larger than any known chip's");
+#if !defined(ESP_SECURE_CERT_HOST)
+/* On the device the ciphertext must be exactly this chip's, which is also a
+ * length the layout knows: esc_ds_data_parse can then only object to
+ * rsa_length. */
+_Static_assert(ESP_DS_C_LEN == ESC_DS_C_LEN(3072) || ESP_DS_C_LEN == ESC_DS_C_LEN(4096),
+               "ESP_DS_C_LEN is not a DS ciphertext length the layout knows");
+#endif
 
 /* The bytes of esp_ds_data_t that hold data (without tail padding). */
 #define DS_DATA_FULL_LEN (offsetof(esp_ds_data_t, c) + ESP_DS_C_LEN)
@@ -49,93 +56,49 @@ typedef struct {
     esp_ds_data_t copy;
 } ds_ctx_with_copy_t;
 
-static void release_value(char *value)
-{
-    if (value != NULL && !esc_value_in_flash(value)) {
-        esc_protected_free(value);
-    }
-}
-
-/* The entry of `type` and subtype 0, as esc_entry_value gives it. */
-static esp_err_t read_entry(const esc_view_t *view, uint8_t type, char **value, uint32_t *len)
-{
-    esp_err_t err = esc_entry_value(view, type, ESP_SECURE_CERT_SUBTYPE_0, value, len, NULL, NULL);
-    if (err != ESP_OK) {
-        ESC_LOGE(TAG, "no readable %s entry (subtype 0): %s",
-                 type == ESP_SECURE_CERT_DS_DATA_TLV ? "DS_DATA" : "DS_CONTEXT", esp_err_to_name(err));
-    }
-    return err;
-}
-
-/* DS_CONTEXT of subtype 0: key id and RSA size. */
-static esp_err_t read_context(const esc_view_t *view, uint8_t *efuse_key_id, uint16_t *rsa_bits)
+/* The value of the DS entry `type` (subtype 0), or NULL (logged). */
+static char *read_entry(const esc_view_t *view, uint8_t type, uint32_t *len)
 {
     char *value = NULL;
-    uint32_t len = 0;
-    esp_err_t err = read_entry(view, ESP_SECURE_CERT_DS_CONTEXT_TLV, &value, &len);
+    esp_err_t err = esc_entry_value(view, type, ESP_SECURE_CERT_SUBTYPE_0, &value, len, NULL, NULL);
     if (err != ESP_OK) {
-        return err;
+        ESC_LOGE(TAG, type == ESP_SECURE_CERT_DS_DATA_TLV ? "no DS_DATA entry (0x%x)" : "no DS_CONTEXT entry (0x%x)",
+                 (unsigned)err);
+        return NULL;
     }
-    esc_ds_result_t r = esc_ds_context_decode((const uint8_t *)value, len, efuse_key_id, rsa_bits);
-    release_value(value);
-    if (r == ESC_DS_ERR_LENGTH) {
-        ESC_LOGE(TAG, "DS_CONTEXT entry is %u bytes, not %u", (unsigned)len, (unsigned)ESC_DS_CONTEXT_LEN);
-        return ESP_ERR_INVALID_SIZE;
-    }
-    if (r != ESC_DS_OK) {
-        ESC_LOGE(TAG, "DS_CONTEXT: eFuse key id above %u or RSA size not 1024..4096 bits",
-                 (unsigned)ESC_DS_EFUSE_KEY_ID_MAX);
-        return ESP_ERR_INVALID_ARG;
-    }
-    return ESP_OK;
+    return value;
 }
 
-#if !defined(ESP_SECURE_CERT_HOST)
-/* On the device the ciphertext must be exactly this chip's, which is also a
- * length the layout knows: esc_ds_data_parse can then only object to
- * rsa_length. */
-_Static_assert(ESP_DS_C_LEN == ESC_DS_C_LEN(3072) || ESP_DS_C_LEN == ESC_DS_C_LEN(4096),
-               "ESP_DS_C_LEN is not a DS ciphertext length the layout knows");
-#endif
-
-/* Length checks of DS_DATA, done before anything is copied. */
-static esp_err_t check_ds_data(const uint8_t *data, uint32_t len, uint16_t ctx_bits)
+/* Why a DS_DATA entry of `len` bytes cannot be used, before anything is
+ * copied, or NULL if it can (then len == DS_DATA_FULL_LEN on a device). */
+static const char *ds_data_problem(const uint8_t *data, uint32_t len, uint16_t ctx_bits)
 {
-    if (len < ESC_DS_DATA_HEADER_LEN) {
-        ESC_LOGE(TAG, "DS_DATA entry of %u bytes lacks the rsa_length and IV", (unsigned)len);
-        return ESP_ERR_INVALID_SIZE;
-    }
-    size_t c_len = len - ESC_DS_DATA_HEADER_LEN;
 #if defined(ESP_SECURE_CERT_HOST)
-    if (c_len > ESP_DS_C_LEN) {
-        ESC_LOGE(TAG, "DS_DATA ciphertext is %u bytes, more than this chip's %u", (unsigned)c_len,
-                 (unsigned)ESP_DS_C_LEN);
-        return ESP_ERR_INVALID_SIZE;
+    /* The host takes the DS data of any chip up to its own size. */
+    if (len < ESC_DS_DATA_HEADER_LEN) {
+        return "DS_DATA lacks the rsa_length and IV";
+    }
+    if (len > DS_DATA_FULL_LEN) {
+        return "DS_DATA ciphertext is longer than this chip's";
     }
 #else
-    if (c_len != ESP_DS_C_LEN) {
-        ESC_LOGE(TAG, "DS_DATA is for another chip: %u-byte ciphertext, this chip takes %u", (unsigned)c_len,
-                 (unsigned)ESP_DS_C_LEN);
-        return ESP_ERR_INVALID_SIZE;
+    /* DS data generated for another chip class can never sign here. */
+    if (len != DS_DATA_FULL_LEN) {
+        return "DS_DATA length is not this chip's";
     }
 #endif
     esc_ds_data_view_t v;
     esc_ds_result_t r = esc_ds_data_parse(data, len, &v);
 #if defined(ESP_SECURE_CERT_HOST)
     if (r == ESC_DS_ERR_LENGTH) {
-        ESC_LOGE(TAG, "DS_DATA ciphertext of %u bytes matches no chip (1200 or 1584 expected)", (unsigned)c_len);
-        return ESP_ERR_INVALID_SIZE;
+        return "DS_DATA ciphertext length matches no chip";
     }
 #endif
-    if (r != ESC_DS_OK) {
-        ESC_LOGE(TAG, "DS_DATA rsa_length is not an RSA size its ciphertext supports");
-        return ESP_ERR_INVALID_ARG;
+    /* v is zeroed when parsing fails, and ctx_bits is never 0. */
+    if (r != ESC_DS_OK || v.rsa_bits != ctx_bits) {
+        return "DS_DATA rsa_length: not DS_CONTEXT's or over the chip's";
     }
-    if (v.rsa_bits != ctx_bits) {
-        ESC_LOGE(TAG, "DS_DATA is RSA-%u but DS_CONTEXT says RSA-%u", v.rsa_bits, (unsigned)ctx_bits);
-        return ESP_ERR_INVALID_STATE;
-    }
-    return ESP_OK;
+    return NULL;
 }
 
 esp_ds_data_ctx_t *esp_secure_cert_get_ds_ctx(void)
@@ -143,27 +106,35 @@ esp_ds_data_ctx_t *esp_secure_cert_get_ds_ctx(void)
     esc_view_t view;
     uint8_t efuse_key_id = 0;
     uint16_t rsa_bits = 0;
-    char *value = NULL;
     uint32_t len = 0;
+    char *value;
+    esp_ds_data_ctx_t *ctx = NULL;
+    const char *problem;
     /* esc_view_get says itself why the partition is not usable. */
-    if (esc_view_get(&view) != ESP_OK || read_context(&view, &efuse_key_id, &rsa_bits) != ESP_OK ||
-        read_entry(&view, ESP_SECURE_CERT_DS_DATA_TLV, &value, &len) != ESP_OK) {
+    if (esc_view_get(&view) != ESP_OK || (value = read_entry(&view, ESP_SECURE_CERT_DS_CONTEXT_TLV, &len)) == NULL) {
+        return NULL;
+    }
+    esc_ds_result_t r = esc_ds_context_decode((const uint8_t *)value, len, &efuse_key_id, &rsa_bits);
+    esc_value_free(value);
+    value = NULL;
+    if (r != ESC_DS_OK) {
+        problem = r == ESC_DS_ERR_LENGTH ? "DS_CONTEXT is not 8 bytes" : "DS_CONTEXT: key id > 5 or bad RSA size";
+        goto fail;
+    }
+    if ((value = read_entry(&view, ESP_SECURE_CERT_DS_DATA_TLV, &len)) == NULL) {
         return NULL;
     }
     const uint8_t *data = (const uint8_t *)value;
-    if (check_ds_data(data, len, rsa_bits) != ESP_OK) {
-        release_value(value);
-        return NULL;
+    problem = ds_data_problem(data, len, rsa_bits);
+    if (problem != NULL) {
+        goto fail;
     }
-
     /* len <= DS_DATA_FULL_LEN from here on (checked above). */
     int in_place = esc_view_contains(value) && len == DS_DATA_FULL_LEN && ((uintptr_t)data % 4u) == 0;
-    size_t alloc = in_place ? sizeof(esp_ds_data_ctx_t) : sizeof(ds_ctx_with_copy_t);
-    esp_ds_data_ctx_t *ctx = calloc(1, alloc);
+    ctx = calloc(1, in_place ? sizeof(esp_ds_data_ctx_t) : sizeof(ds_ctx_with_copy_t));
     if (ctx == NULL) {
-        ESC_LOGE(TAG, "no memory for the DS context");
-        release_value(value);
-        return NULL;
+        problem = "no memory for the DS context";
+        goto fail;
     }
     if (in_place) {
         ctx->esp_ds_data = (esp_ds_data_t *)(uintptr_t)data;
@@ -172,9 +143,13 @@ esp_ds_data_ctx_t *esp_secure_cert_get_ds_ctx(void)
         memcpy(&whole->copy, data, len); /* the rest of c stays zero */
         ctx->esp_ds_data = &whole->copy;
     }
-    release_value(value);
     ctx->efuse_key_id = efuse_key_id;
     ctx->rsa_length_bits = rsa_bits;
+    goto out;
+fail:
+    ESC_LOGE(TAG, "%s (entry of %u bytes)", problem, (unsigned)len);
+out:
+    esc_value_free(value);
     return ctx;
 }
 

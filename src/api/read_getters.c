@@ -22,7 +22,7 @@
 #endif
 
 #if defined(ESC_HAS_PRIV_KEY_GETTER) || defined(ESC_HAS_KEY_INFO_GETTERS)
-static const char *TAG = "esp_secure_cert";
+#define TAG esc_api_tag
 #endif
 
 static esp_err_t get_value(uint8_t type, char **buffer, uint32_t *len, uint8_t *flags)
@@ -40,10 +40,7 @@ static esp_err_t get_value(uint8_t type, char **buffer, uint32_t *len, uint8_t *
 /* Free a value: mapped data stays, decrypted/derived secrets are wiped. */
 static esp_err_t free_value(char *buffer)
 {
-    if (buffer != NULL && !esc_value_in_flash(buffer)) {
-        esc_protected_free(buffer);
-    }
-    return ESP_OK;
+    return esc_value_free(buffer);
 }
 
 esp_err_t esp_secure_cert_get_device_cert(char **buffer, uint32_t *len)
@@ -97,18 +94,30 @@ esp_err_t esp_secure_cert_free_priv_key(char *buffer)
 #endif /* ESC_HAS_PRIV_KEY_GETTER */
 
 #ifdef ESC_HAS_KEY_INFO_GETTERS
+/* The entry `type` of subtype 0: ESP_OK with *value, ESP_ERR_NOT_FOUND if
+ * there is no valid one, ESP_FAIL if the partition cannot be read. */
+static esp_err_t find_entry(uint8_t type, esc_tlv_entry_t *e, const uint8_t **value)
+{
+    esc_view_t view;
+    if (esc_view_get(&view) != ESP_OK) {
+        return ESP_FAIL;
+    }
+    if (esc_tlv_find(view.base, view.size, type, 0, e) != ESC_TLV_OK) {
+        return ESP_ERR_NOT_FOUND;
+    }
+    *value = view.base + e->data_offset;
+    return ESP_OK;
+}
+
 esp_err_t esp_secure_cert_get_priv_key_type(esp_secure_cert_key_type_t *priv_key_type)
 {
     if (priv_key_type == NULL) {
         return ESP_ERR_INVALID_ARG;
     }
     *priv_key_type = ESP_SECURE_CERT_INVALID_KEY;
-    esc_view_t view;
-    if (esc_view_get(&view) != ESP_OK) {
-        return ESP_FAIL;
-    }
     esc_tlv_entry_t e;
-    if (esc_tlv_find(view.base, view.size, ESP_SECURE_CERT_PRIV_KEY_TLV, 0, &e) != ESC_TLV_OK) {
+    const uint8_t *value;
+    if (find_entry(ESP_SECURE_CERT_PRIV_KEY_TLV, &e, &value) != ESP_OK) {
         ESC_LOGD(TAG, "Could not find a valid private key entry");
         return ESP_FAIL;
     }
@@ -130,23 +139,24 @@ esp_err_t esp_secure_cert_get_priv_key_efuse_id(uint8_t *efuse_block_id)
     if (efuse_block_id == NULL) {
         return ESP_ERR_INVALID_ARG;
     }
-    esc_view_t view;
-    if (esc_view_get(&view) != ESP_OK) {
+    esc_tlv_entry_t e;
+    const uint8_t *value;
+    esp_err_t err = find_entry(ESP_SECURE_CERT_TLV_SEC_CFG, &e, &value);
+    if (err == ESP_FAIL) {
         return ESP_FAIL;
     }
-    esc_tlv_entry_t e;
-    if (esc_tlv_find(view.base, view.size, ESP_SECURE_CERT_TLV_SEC_CFG, 0, &e) == ESC_TLV_OK) {
+    if (err == ESP_OK) {
         if (e.length < 1) {
-            ESC_LOGE(TAG, "Security configuration entry is empty");
+            ESC_API_LOGE("security configuration entry is empty");
             return ESP_FAIL;
         }
-        *efuse_block_id = view.base[e.data_offset];
+        *efuse_block_id = value[0];
         return ESP_OK;
     }
     /* A DS key lives behind an HMAC key block: report that block, as ESP-IDF
      * numbers it (EFUSE_BLK_KEY0 + id), like the security configuration does. */
-    if (esc_tlv_find(view.base, view.size, ESP_SECURE_CERT_DS_CONTEXT_TLV, 0, &e) == ESC_TLV_OK && e.length >= 8) {
-        uint8_t key_id = view.base[e.data_offset + 4];
+    if (find_entry(ESP_SECURE_CERT_DS_CONTEXT_TLV, &e, &value) == ESP_OK && e.length >= 8) {
+        uint8_t key_id = value[4];
         if (key_id >= ESC_EFUSE_KEY_BLOCKS) {
             return ESP_FAIL; /* not a key block: a damaged or hostile DS context */
         }

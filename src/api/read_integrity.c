@@ -9,7 +9,7 @@
 #include "esp_secure_cert_tlv_config.h"
 #include "esp_secure_cert_tlv_read.h"
 
-static const char *TAG = "esp_secure_cert";
+#define TAG esc_api_tag
 
 esp_err_t esp_secure_cert_verify_partition_integrity(void)
 {
@@ -23,11 +23,11 @@ esp_err_t esp_secure_cert_verify_partition_integrity(void)
         return ESP_ERR_NOT_FOUND;
     }
     if (r != ESC_TLV_OK) {
-        ESC_LOGE(TAG, "Integrity entry is corrupt");
+        ESC_API_LOGE("integrity entry corrupt");
         return ESP_FAIL;
     }
     if (e.length != ESC_SHA256_LEN) {
-        ESC_LOGE(TAG, "Integrity entry holds %u bytes, expected %u", (unsigned)e.length, (unsigned)ESC_SHA256_LEN);
+        ESC_LOGE(TAG, "integrity entry is %u bytes, not 32", (unsigned)e.length);
         return ESP_FAIL;
     }
     uint8_t digest[ESC_SHA256_LEN];
@@ -35,7 +35,7 @@ esp_err_t esp_secure_cert_verify_partition_integrity(void)
         return ESP_FAIL;
     }
     if (esc_ct_memcmp(digest, view.base + e.data_offset, ESC_SHA256_LEN) != 0) {
-        ESC_LOGE(TAG, "Partition SHA-256 does not match the integrity entry (subtype %u)", (unsigned)e.subtype);
+        ESC_LOGE(TAG, "partition SHA-256 mismatch (integrity subtype %u)", (unsigned)e.subtype);
         return ESP_FAIL;
     }
     return ESP_OK;

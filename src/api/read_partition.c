@@ -10,82 +10,116 @@
 #include "esc_log.h"
 #include "esp_secure_cert_tlv_read.h"
 
-static const char *TAG = "esp_secure_cert";
+/* One tag string for the objects of the API layer. */
+const char esc_api_tag[] = "esp_secure_cert";
+#define TAG esc_api_tag
+
+void esc_api_log_error(const char *msg)
+{
+    ESC_LOGE(TAG, "%s", msg);
+}
 
 esp_secure_cert_partition_ctx_t esp_secure_cert_partition_ctx;
 
-static const esc_port_t *s_port;      /* port of the mapped partition */
-static uint32_t s_generation;         /* s_port->generation when it was taken */
-static const void *s_selected;        /* partition chosen by tlv_set_partition */
-static uint8_t *s_heap_copy;          /* used when the port cannot map */
-static size_t s_view_size;
+/* Our own state, in one struct so that firmware reaches it from one base
+ * address. */
+static struct {
+    const esc_port_t *port;   /* port of the mapped partition */
+    uint32_t generation;      /* port->generation when it was taken */
+    const void *selected;     /* partition chosen by tlv_set_partition */
+    size_t view_size;
+#if defined(ESP_SECURE_CERT_HOST)
+    uint8_t *heap_copy;       /* used when the port cannot map */
+#endif
+} s;
+#if !defined(ESP_SECURE_CERT_HOST)
+/* The ESP-IDF port always maps (esc_idf_flash_install sets flash_mmap), so
+ * firmware never holds a heap copy. */
+#define HEAP_COPY ((uint8_t *)NULL)
+#else
+#define HEAP_COPY s.heap_copy
+#endif
 
 /* unmap: whether the old port is still live and its mapping must be
  * released through it (a reconfigured port has already dropped it). */
 static void release_view_of(const esc_port_t *port, bool unmap)
 {
-    if (unmap && port != NULL && s_heap_copy == NULL && port->flash_munmap != NULL &&
+    if (unmap && port != NULL && HEAP_COPY == NULL && port->flash_munmap != NULL &&
         esp_secure_cert_partition_ctx.esp_secure_cert_mapped_addr != NULL) {
         port->flash_munmap(port);
     }
-    free(s_heap_copy);
-    s_heap_copy = NULL;
-    s_view_size = 0;
+#if defined(ESP_SECURE_CERT_HOST)
+    free(s.heap_copy);
+    s.heap_copy = NULL;
+#endif
+    s.view_size = 0;
     esp_secure_cert_partition_ctx.esp_secure_cert_mapped_addr = NULL;
     esp_secure_cert_partition_ctx.handle = 0;
 }
 
 static void release_view(void)
 {
-    release_view_of(s_port, true);
+    release_view_of(s.port, true);
 }
 
 const esc_port_t *esc_current_port(void)
 {
     /* Asking the port each time is cheap and notices a reconfigured port
      * (another image on the host) before stale bytes are read. */
-    const esc_port_t *port = esc_port_get(s_selected);
-    if (port != s_port || (port != NULL && port->generation != s_generation)) {
+    const esc_port_t *port = esc_port_get(s.selected);
+    if (port != s.port || (port != NULL && port->generation != s.generation)) {
         /* The old mapping belonged to a port that has been reconfigured:
          * it is already gone, so only our own state is dropped. */
-        release_view_of(s_port, false);
-        s_port = port;
-        s_generation = port != NULL ? port->generation : 0;
+        release_view_of(s.port, false);
+        s.port = port;
+        s.generation = port != NULL ? port->generation : 0;
     }
-    return s_port;
+    return s.port;
 }
 
 static esp_err_t map_current(const esc_port_t *port)
 {
-    if (port == NULL || port->flash_read == NULL || port->partition_size == 0) {
-        ESC_LOGE(TAG, "esp_secure_cert partition not found");
+    const void *addr = NULL;
+#if !defined(ESP_SECURE_CERT_HOST)
+    /* The ESP-IDF port always sets flash_read and flash_mmap
+     * (esc_idf_flash_install), so firmware only asks whether mapping worked. */
+    const char *why = "partition not found";
+    if (port != NULL && port->partition_size != 0) {
+        why = "partition mmap failed";
+        if (port->flash_mmap(port, &addr) == ESP_OK && addr != NULL) {
+            why = NULL;
+        }
+    }
+    if (why != NULL) {
+        ESC_API_LOGE(why);
         return ESP_FAIL;
     }
-    const void *addr = NULL;
+#else
+    if (port == NULL || port->flash_read == NULL || port->partition_size == 0) {
+        ESC_API_LOGE("partition not found");
+        return ESP_FAIL;
+    }
     if (port->flash_mmap != NULL) {
         if (port->flash_mmap(port, &addr) != ESP_OK || addr == NULL) {
-            ESC_LOGE(TAG, "Failed to map the esp_secure_cert partition");
+            ESC_API_LOGE("partition mmap failed");
             return ESP_FAIL;
         }
     } else {
-#if !defined(ESP_SECURE_CERT_HOST)
-        /* The ESP-IDF port always maps; the copy below is for host ports
-         * without mmap, and firmware does not carry it (s_heap_copy then
-         * stays NULL, which the compiler sees). */
-        return ESP_FAIL;
-#endif
-        s_heap_copy = malloc(port->partition_size);
-        if (s_heap_copy == NULL) {
+        /* A host port without mmap: read the partition into a heap copy
+         * (firmware does not carry this). */
+        s.heap_copy = malloc(port->partition_size);
+        if (s.heap_copy == NULL) {
             return ESP_ERR_NO_MEM;
         }
-        if (port->flash_read(port, 0, s_heap_copy, port->partition_size) != ESP_OK) {
-            free(s_heap_copy);
-            s_heap_copy = NULL;
+        if (port->flash_read(port, 0, s.heap_copy, port->partition_size) != ESP_OK) {
+            free(s.heap_copy);
+            s.heap_copy = NULL;
             return ESP_FAIL;
         }
-        addr = s_heap_copy;
+        addr = s.heap_copy;
     }
-    s_view_size = port->partition_size;
+#endif
+    s.view_size = port->partition_size;
     esp_secure_cert_partition_ctx.partition = (const esp_partition_t *)port->partition;
     esp_secure_cert_partition_ctx.esp_secure_cert_mapped_addr = addr;
     /* A non-zero handle tells unmap that something is mapped, as in the original. */
@@ -95,9 +129,7 @@ static esp_err_t map_current(const esc_port_t *port)
 
 esp_err_t esc_view_get(esc_view_t *view)
 {
-    if (view == NULL) {
-        return ESP_ERR_INVALID_ARG;
-    }
+    /* Every caller passes the address of its own local: no NULL check. */
     const esc_port_t *port = esc_current_port();
     if (esp_secure_cert_partition_ctx.esp_secure_cert_mapped_addr == NULL) {
         esp_err_t err = map_current(port);
@@ -107,16 +139,18 @@ esp_err_t esc_view_get(esc_view_t *view)
     }
     view->port = port;
     view->base = esp_secure_cert_partition_ctx.esp_secure_cert_mapped_addr;
-    view->size = s_view_size;
+    view->size = s.view_size;
     return ESP_OK;
 }
 
 void esc_view_invalidate(void)
 {
     /* A mapping follows flash by itself; only a heap copy goes stale. */
-    if (s_heap_copy != NULL) {
+#if defined(ESP_SECURE_CERT_HOST)
+    if (s.heap_copy != NULL) {
         release_view();
     }
+#endif
 }
 
 int esc_view_contains(const void *p)
@@ -129,7 +163,7 @@ int esc_view_contains(const void *p)
     /* Compare as integers: relational comparison of unrelated pointers is
      * undefined in C. */
     uintptr_t b = (uintptr_t)base, a = (uintptr_t)q;
-    return a >= b && a - b < s_view_size;
+    return a >= b && a - b < s.view_size;
 }
 
 esp_err_t esp_secure_cert_map_partition(esp_secure_cert_partition_ctx_t **ctx)
@@ -149,7 +183,7 @@ esp_err_t esp_secure_cert_map_partition(esp_secure_cert_partition_ctx_t **ctx)
 void esp_secure_cert_unmap_partition(void)
 {
     if (esp_secure_cert_partition_ctx.handle == 0) {
-        ESC_LOGW(TAG, "esp_secure_cert partition is not mapped");
+        ESC_LOGW(TAG, "partition not mapped");
         return;
     }
     release_view();
@@ -161,8 +195,8 @@ esp_err_t esp_secure_cert_tlv_set_partition(const esp_partition_t *partition)
     if (esp_secure_cert_partition_ctx.esp_secure_cert_mapped_addr != NULL) {
         release_view();
     }
-    s_selected = partition;
-    s_port = NULL;
+    s.selected = partition;
+    s.port = NULL;
     esp_secure_cert_partition_ctx.partition = partition;
     return ESP_OK;
 }

@@ -14,7 +14,7 @@
 #include "esc_tlv.h"
 #include "esc_log.h"
 
-static const char *TAG = "esp_secure_cert";
+#define TAG esc_api_tag
 
 /* Header in front of every secret buffer: its size, padded to keep the
  * user area aligned. */
@@ -46,6 +46,14 @@ void esc_protected_free(void *buf)
     free(h);
 }
 
+esp_err_t esc_value_free(void *value)
+{
+    if (!esc_value_in_flash(value)) {
+        esc_protected_free(value);
+    }
+    return ESP_OK;
+}
+
 esp_err_t esc_protected_find_hmac_key(const esc_port_t *port, int *key_block)
 {
     if (port == NULL || port->efuse_get_purpose == NULL || port->hmac_calculate == NULL) {
@@ -61,92 +69,111 @@ esp_err_t esc_protected_find_hmac_key(const esc_port_t *port, int *key_block)
     return ESP_ERR_NOT_FOUND;
 }
 
-/* The HMAC_UP key block for a reader; says why not if there is none. */
-static esp_err_t reader_key_block(const esc_port_t *port, const char *action, int *blk)
-{
-    esp_err_t err = esc_protected_find_hmac_key(port, blk);
-    if (err != ESP_OK) {
-        ESC_LOGE(TAG, "No eFuse key with purpose HMAC_UP: cannot %s", action);
-        return err == ESP_ERR_NOT_SUPPORTED ? err : ESP_FAIL;
-    }
-    return ESP_OK;
-}
-
 esp_err_t esc_protected_gcm_key_iv(const esc_port_t *port, int key_block, uint8_t key[32], uint8_t iv[16])
 {
     uint8_t msg[ESC_HMAC_MESSAGE_LEN];
-    uint8_t mac[32];
     memset(msg, 0xFF, sizeof(msg));
     esp_err_t err = port->hmac_calculate(port, key_block, msg, sizeof(msg), key);
     if (err == ESP_OK) {
+        uint8_t mac[32];
         for (size_t i = 0; i < sizeof(msg); i += 4) {
             esc_put_le32(msg + i, 0xABCDABCDu);
         }
         err = port->hmac_calculate(port, key_block, msg, sizeof(msg), mac);
         memcpy(iv, mac, ESC_HMAC_IV_LEN);
+        esc_zeroize(mac, sizeof(mac));
     }
-    esc_zeroize(mac, sizeof(mac));
     if (err != ESP_OK) {
         esc_zeroize(key, 32);
     }
     return err;
 }
 
+/*
+ * The two ways a reader turns an entry into a heap secret with the HMAC_UP
+ * key: derive (in = salt, out = SEC1 DER of the PBKDF2 scalar) or decrypt
+ * (in = ciphertext||tag, out = plaintext, the tag checked first). They share
+ * the key lookup, the allocation and the wiping.
+ */
+static esp_err_t hmac_secret(const esc_port_t *port, const uint8_t *in, uint32_t in_len, bool derive, char **out,
+                             uint32_t *out_len)
+{
+    int blk;
+    esp_err_t err = esc_protected_find_hmac_key(port, &blk);
+    if (err != ESP_OK) {
+        ESC_API_LOGE("no HMAC_UP eFuse key");
+        return err == ESP_ERR_NOT_SUPPORTED ? err : ESP_FAIL;
+    }
+    size_t n = derive ? ESC_P256_SEC1_DER_LEN : in_len - ESC_HMAC_TAG_LEN;
+    /* One spare byte so a zero-length plaintext still gets a distinct buffer. */
+    uint8_t *buf = esc_secret_alloc(n + 1);
+    if (buf == NULL) {
+        return ESP_ERR_NO_MEM;
+    }
+    /* The P-256 scalar, or the AES key then the IV: HMAC outputs of the
+     * eFuse key, wiped below on every path. */
+    uint8_t k[ESC_HMAC_AES_KEY_LEN + ESC_HMAC_IV_LEN];
+    const char *why = NULL;
+    if (derive) {
+        err = esc_protected_derive_scalar(port, blk, in, in_len, k);
+        if (err == ESP_OK && esc_p256_sec1_der(k, buf, ESC_P256_SEC1_DER_LEN, &n) != ESC_CRYPTO_OK) {
+            why = "derived key is not a P-256 key";
+            err = ESP_FAIL;
+        }
+    } else {
+        err = esc_protected_gcm_key_iv(port, blk, k, k + ESC_HMAC_AES_KEY_LEN);
+        if (err == ESP_OK) {
+            int rc = esc_aes256_gcm_decrypt(k, k + ESC_HMAC_AES_KEY_LEN, ESC_HMAC_IV_LEN, in, n, in + n, buf);
+            if (rc != ESC_CRYPTO_OK) {
+                why = rc == ESC_CRYPTO_ERR_AUTH ? "decrypt: tag mismatch" : "decrypt failed";
+                err = rc == ESC_CRYPTO_ERR_AUTH ? ESP_ERR_INVALID_MAC : ESP_FAIL;
+            }
+        }
+    }
+    esc_zeroize(k, sizeof(k));
+    if (err != ESP_OK) {
+        if (why != NULL) {
+            ESC_API_LOGE(why);
+        }
+        esc_protected_free(buf);
+        return err;
+    }
+    *out = (char *)buf;
+    *out_len = (uint32_t)n;
+    return ESP_OK;
+}
+
 esp_err_t esc_protected_decrypt(const esc_port_t *port, const uint8_t *data, uint32_t len, char **out,
                                 uint32_t *out_len)
 {
     if (len < ESC_HMAC_TAG_LEN) {
-        ESC_LOGE(TAG, "Encrypted entry is shorter than its tag");
+        ESC_API_LOGE("encrypted entry shorter than its tag");
         return ESP_ERR_INVALID_SIZE;
     }
-    int blk;
-    esp_err_t err = reader_key_block(port, "decrypt", &blk);
-    if (err != ESP_OK) {
-        return err;
-    }
-    uint32_t plain_len = len - ESC_HMAC_TAG_LEN;
-    /* One spare byte so a zero-length plaintext still gets a distinct buffer. */
-    uint8_t *plain = esc_secret_alloc(plain_len + 1);
-    if (plain == NULL) {
-        return ESP_ERR_NO_MEM;
-    }
-    /* AES key then IV: both HMAC outputs of the eFuse key, wiped together. */
-    uint8_t key_iv[32 + 16];
-    uint8_t *iv = key_iv + 32;
-    err = esc_protected_gcm_key_iv(port, blk, key_iv, iv);
-    if (err == ESP_OK) {
-        int rc = esc_aes256_gcm_decrypt(key_iv, iv, 16, data, plain_len, data + plain_len, plain);
-        if (rc != ESC_CRYPTO_OK) {
-            ESC_LOGE(TAG, "Decryption failed: %s", rc == ESC_CRYPTO_ERR_AUTH ? "tag mismatch" : "crypto error");
-            err = rc == ESC_CRYPTO_ERR_AUTH ? ESP_ERR_INVALID_MAC : ESP_FAIL;
-        }
-    }
-    esc_zeroize(key_iv, sizeof(key_iv));
-    if (err != ESP_OK) {
-        esc_protected_free(plain);
-        return err;
-    }
-    *out = (char *)plain;
-    *out_len = plain_len;
-    return ESP_OK;
+    return hmac_secret(port, data, len, false, out, out_len);
 }
-
-typedef struct {
-    const esc_port_t *port;
-    int key_block;
-} hmac_prf_t;
 
 static int hmac_prf(void *ctx, const uint8_t *msg, size_t len, uint8_t out[ESC_SHA256_LEN])
 {
-    const hmac_prf_t *p = ctx;
-    return p->port->hmac_calculate(p->port, p->key_block, msg, len, out) == ESP_OK ? 0 : ESC_CRYPTO_ERR_BACKEND;
+    const esc_hmac_prf_t *p = ctx;
+    if (p->port->hmac_calculate(p->port, p->key_block, msg, len, out) != ESP_OK) {
+        ESC_API_LOGE("HMAC peripheral failed");
+        return ESC_CRYPTO_ERR_BACKEND;
+    }
+    return 0;
+}
+
+int esc_protected_pbkdf2(const esc_hmac_prf_t *key, const uint8_t *salt, size_t salt_len, uint32_t iterations,
+                         uint8_t *out, size_t out_len)
+{
+    return esc_pbkdf2_hmac_sha256_prf(hmac_prf, (void *)(uintptr_t)key, salt, salt_len, iterations, out, out_len);
 }
 
 esp_err_t esc_protected_derive_scalar(const esc_port_t *port, int key_block, const uint8_t *salt, size_t salt_len,
                                       uint8_t scalar[32])
 {
-    hmac_prf_t prf = {.port = port, .key_block = key_block};
-    if (esc_pbkdf2_hmac_sha256_prf(hmac_prf, &prf, salt, salt_len, ESC_HMAC_ECDSA_ITERATIONS, scalar, 32) != 0) {
+    esc_hmac_prf_t key = {.port = port, .key_block = key_block};
+    if (esc_protected_pbkdf2(&key, salt, salt_len, ESC_HMAC_ECDSA_ITERATIONS, scalar, 32) != 0) {
         esc_zeroize(scalar, 32);
         return ESP_FAIL;
     }
@@ -156,36 +183,10 @@ esp_err_t esc_protected_derive_scalar(const esc_port_t *port, int key_block, con
 esp_err_t esc_protected_derive(const esc_view_t *view, uint8_t subtype, char **out, uint32_t *out_len)
 {
     esc_tlv_entry_t salt;
-    if (esc_tlv_find(view->base, view->size, 5 /* HMAC_ECDSA_KEY_SALT */, subtype, &salt) != ESC_TLV_OK) {
-        ESC_LOGE(TAG, "No valid HMAC_ECDSA_KEY_SALT entry for subtype %u", subtype);
+    esc_tlv_result_t r = esc_tlv_find(view->base, view->size, 5 /* HMAC_ECDSA_KEY_SALT */, subtype, &salt);
+    if (r != ESC_TLV_OK || salt.length == 0) {
+        ESC_LOGE(TAG, r != ESC_TLV_OK ? "no HMAC_ECDSA_KEY_SALT %u" : "empty HMAC_ECDSA_KEY_SALT %u", subtype);
         return ESP_FAIL;
     }
-    if (salt.length == 0) {
-        ESC_LOGE(TAG, "HMAC_ECDSA_KEY_SALT entry is empty");
-        return ESP_FAIL;
-    }
-    int blk;
-    esp_err_t err = reader_key_block(view->port, "derive the key", &blk);
-    if (err != ESP_OK) {
-        return err;
-    }
-    uint8_t *der = esc_secret_alloc(ESC_P256_SEC1_DER_LEN);
-    if (der == NULL) {
-        return ESP_ERR_NO_MEM;
-    }
-    uint8_t scalar[32];
-    size_t der_len = 0;
-    err = esc_protected_derive_scalar(view->port, blk, view->base + salt.data_offset, salt.length, scalar);
-    if (err == ESP_OK && esc_p256_sec1_der(scalar, der, ESC_P256_SEC1_DER_LEN, &der_len) != ESC_CRYPTO_OK) {
-        ESC_LOGE(TAG, "Derived value is not a valid P-256 private key");
-        err = ESP_FAIL;
-    }
-    esc_zeroize(scalar, sizeof(scalar));
-    if (err != ESP_OK) {
-        esc_protected_free(der);
-        return err;
-    }
-    *out = (char *)der;
-    *out_len = (uint32_t)der_len;
-    return ESP_OK;
+    return hmac_secret(view->port, view->base + salt.data_offset, salt.length, true, out, out_len);
 }

@@ -14,7 +14,7 @@
 #include "esp_secure_cert_tlv_config.h"
 #include "esp_secure_cert_tlv_read.h"
 
-static const char *TAG = "esp_secure_cert";
+#define TAG esc_api_tag
 
 /* Map a format-layer result to the error the original returns: it knows
  * only ESP_OK and ESP_FAIL for lookups. */
@@ -29,10 +29,9 @@ esp_err_t esc_entry_value(const esc_view_t *view, uint8_t type, uint8_t subtype,
     esc_tlv_entry_t e;
     esc_tlv_result_t r = esc_tlv_find(view->base, view->size, type, subtype, &e);
     if (r != ESC_TLV_OK) {
-        if (r == ESC_TLV_ERR_CRC) {
-            ESC_LOGE(TAG, "TLV type %u subtype %u fails its CRC check", type, subtype);
-        } else if (r == ESC_TLV_ERR_TRUNCATED) {
-            ESC_LOGE(TAG, "TLV list runs past the end of the partition");
+        if (r == ESC_TLV_ERR_CRC || r == ESC_TLV_ERR_TRUNCATED) {
+            ESC_LOGE(TAG, r == ESC_TLV_ERR_CRC ? "TLV %u/%u: bad CRC" : "TLV list truncated before %u/%u", type,
+                     subtype);
         }
         return lookup_error(r);
     }
@@ -100,11 +99,9 @@ esp_err_t esp_secure_cert_get_tlv_info(esp_secure_cert_tlv_config_t *tlv_config,
 
 esp_err_t esp_secure_cert_free_tlv_info(esp_secure_cert_tlv_info_t *tlv_info)
 {
-    if (tlv_info != NULL && tlv_info->data != NULL && !esc_value_in_flash(tlv_info->data)) {
-        /* Decrypted or derived values are secrets on the heap. */
-        esc_protected_free(tlv_info->data);
-    }
     if (tlv_info != NULL) {
+        /* Decrypted or derived values are secrets on the heap. */
+        esc_value_free(tlv_info->data);
         tlv_info->data = NULL;
     }
     return ESP_OK;
@@ -137,7 +134,7 @@ esp_err_t esp_secure_cert_iterate_to_next_tlv(esp_secure_cert_tlv_iterator_t *tl
     if (tlv_iterator->iterator != NULL) {
         esc_tlv_entry_t cur;
         if (iterator_entry(&view, tlv_iterator, &cur) != ESP_OK) {
-            ESC_LOGE(TAG, "Invalid iterator value provided");
+            ESC_API_LOGE("bad iterator");
             return ESP_FAIL;
         }
         next = (size_t)cur.offset + cur.total_len;
