@@ -49,7 +49,7 @@ static esp_err_t mark_erased_blocks(const esp_partition_t *part, uint32_t off, u
 }
 #endif
 
-static esp_err_t idf_read(const esc_port_t *p, uint32_t off, void *dst, size_t len)
+esp_err_t esc_idf_flash_read(const esc_port_t *p, uint32_t off, void *dst, size_t len)
 {
     if (dst == NULL && len != 0) {
         return ESP_ERR_INVALID_ARG;
@@ -70,7 +70,7 @@ static esp_err_t idf_read(const esc_port_t *p, uint32_t off, void *dst, size_t l
     return err;
 }
 
-static esp_err_t idf_mmap(const esc_port_t *p, const void **addr)
+esp_err_t esc_idf_flash_mmap(const esc_port_t *p, const void **addr)
 {
     esc_idf_state_t *st = p->context;
     if (addr == NULL) {
@@ -101,7 +101,7 @@ void esc_idf_flash_unmap(esc_idf_state_t *st)
     }
 }
 
-static void idf_munmap(const esc_port_t *p)
+void esc_idf_flash_munmap(const esc_port_t *p)
 {
     esc_idf_flash_unmap(p->context);
 }
@@ -109,13 +109,13 @@ static void idf_munmap(const esc_port_t *p)
 /* IDF sets the flag only for partitions that are encrypted on this device
  * (flash encryption on and the partition marked so), which is exactly when a
  * plaintext key in it cannot be read out of the flash chip. */
-static bool idf_encrypted(const esc_port_t *p)
+bool esc_idf_flash_encrypted(const esc_port_t *p)
 {
     return esc_idf_part(p)->encrypted;
 }
 
 #if defined(ESP_SECURE_CERT_WRITE_API)
-static esp_err_t idf_program(const esc_port_t *p, uint32_t off, const void *src, size_t len)
+esp_err_t esc_idf_flash_program(const esc_port_t *p, uint32_t off, const void *src, size_t len)
 {
     if (src == NULL && len != 0) {
         return ESP_ERR_INVALID_ARG;
@@ -130,7 +130,7 @@ static esp_err_t idf_program(const esc_port_t *p, uint32_t off, const void *src,
     return esp_partition_write(esc_idf_part(p), off, src, len);
 }
 
-static esp_err_t idf_erase(const esc_port_t *p, uint32_t off, size_t len)
+esp_err_t esc_idf_flash_erase(const esc_port_t *p, uint32_t off, size_t len)
 {
     if (off % p->erase_size != 0 || len % p->erase_size != 0) {
         return ESP_ERR_INVALID_ARG;
@@ -142,15 +142,3 @@ static esp_err_t idf_erase(const esc_port_t *p, uint32_t off, size_t len)
     return esp_partition_erase_range(esc_idf_part(p), off, len);
 }
 #endif
-
-void esc_idf_flash_install(esc_port_t *p)
-{
-    p->flash_read = idf_read;
-    p->flash_mmap = idf_mmap;
-    p->flash_munmap = idf_munmap;
-    p->flash_encrypted = idf_encrypted;
-#if defined(ESP_SECURE_CERT_WRITE_API)
-    p->flash_program = idf_program;
-    p->flash_erase = idf_erase;
-#endif
-}

@@ -37,24 +37,18 @@ static SemaphoreHandle_t lock_handle(void)
     return s_lock;
 }
 
-static bool idf_try_lock(const esc_port_t *p)
+bool esc_idf_try_lock(const esc_port_t *p)
 {
     (void)p;
     return xSemaphoreTake(lock_handle(), 0) == pdTRUE;
 }
 
-static void idf_unlock(const esc_port_t *p)
+void esc_idf_unlock(const esc_port_t *p)
 {
     (void)p;
     if (atomic_load_explicit(&s_lock_state, memory_order_acquire) == 2) {
         xSemaphoreGive(s_lock);
     }
-}
-
-void esc_idf_lock_install(esc_port_t *p)
-{
-    p->write_try_lock = idf_try_lock;
-    p->write_unlock = idf_unlock;
 }
 
 #endif /* ESP_SECURE_CERT_WRITE_API */
