@@ -1,19 +1,11 @@
 /* Backend start-up and key import shared by the other esc_*.c files. */
 #include "esc_crypto_psa.h"
 
-static volatile int s_psa_ready;
-
 int esc_crypto_init(void)
 {
-    if (s_psa_ready) {
-        return ESC_CRYPTO_OK;
-    }
-    /* psa_crypto_init is itself idempotent; the flag only saves the call. */
-    if (psa_crypto_init() != PSA_SUCCESS) {
-        return ESC_CRYPTO_ERR_BACKEND;
-    }
-    s_psa_ready = 1;
-    return ESC_CRYPTO_OK;
+    /* psa_crypto_init is idempotent: after the first call it only reports
+     * success. */
+    return psa_crypto_init() == PSA_SUCCESS ? ESC_CRYPTO_OK : ESC_CRYPTO_ERR_BACKEND;
 }
 
 int esc_psa_import(psa_key_type_t type, psa_algorithm_t alg, psa_key_usage_t usage, const uint8_t *key,

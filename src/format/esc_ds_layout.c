@@ -15,14 +15,17 @@ static unsigned c_len_class(size_t c_len)
     return c_len == ESC_DS_C_LEN(3072) ? 3072u : c_len == ESC_DS_C_LEN(4096) ? 4096u : 0u;
 }
 
-bool esc_ds_rsa_bits_valid(unsigned rsa_bits)
-{
-    /* 1024, 2048, 3072 or 4096 (below 1024 the subtraction wraps high). */
-    return rsa_bits % 1024u == 0 && rsa_bits - ESC_DS_MIN_BITS <= ESC_DS_MAX_BITS - ESC_DS_MIN_BITS;
-}
+/* 1024, 2048, 3072 or 4096 (below 1024 the subtraction wraps high). */
+#define RSA_BITS_VALID(bits) ((bits) % 1024u == 0 && (bits) - ESC_DS_MIN_BITS <= ESC_DS_MAX_BITS - ESC_DS_MIN_BITS)
 
 #ifndef ESP_PLATFORM
-/* Only the host tools ask this; firmware checks through esc_ds_data_parse. */
+/* Only the host (generator, tools) asks these two; firmware checks through
+ * esc_ds_data_parse and esc_ds_context_decode. */
+bool esc_ds_rsa_bits_valid(unsigned rsa_bits)
+{
+    return RSA_BITS_VALID(rsa_bits);
+}
+
 bool esc_ds_c_len_valid(size_t c_len, unsigned *max_bits)
 {
     unsigned bits = c_len_class(c_len);
@@ -78,7 +81,7 @@ esc_ds_result_t esc_ds_context_decode(const uint8_t *data, size_t len, uint8_t *
     uint16_t bits = (uint16_t)(data[6] | (data[7] << 8));
     /* The pointer slot (bytes 0..3) and the pad byte are not checked: the
      * original reader overwrote/ignored them, so images with junk there work. */
-    if (data[4] > ESC_DS_EFUSE_KEY_ID_MAX || !esc_ds_rsa_bits_valid(bits)) {
+    if (data[4] > ESC_DS_EFUSE_KEY_ID_MAX || !RSA_BITS_VALID((unsigned)bits)) {
         return ESC_DS_ERR_CONTEXT;
     }
     *efuse_key_id = data[4];

@@ -21,13 +21,17 @@ uint32_t esc_tlv_total_len(uint32_t length)
     return TOTAL_LEN(length);
 }
 
+/* ESC_TLV_MAGIC as stored (little-endian). */
+static const uint8_t k_magic[4] = {0x11, 0xBA, 0x5E, 0xBA};
+_Static_assert(ESC_TLV_MAGIC == 0xBA5EBA11u, "k_magic spells ESC_TLV_MAGIC");
+
 esc_tlv_result_t esc_tlv_decode(const uint8_t *view, size_t size, size_t offset, esc_tlv_entry_t *out)
 {
     if (view == NULL || out == NULL) {
         return ESC_TLV_ERR_ARG;
     }
     memset(out, 0, sizeof(*out));
-    if (offset > size || size - offset < 4 || esc_le32(view + offset) != ESC_TLV_MAGIC) {
+    if (offset > size || size - offset < 4 || memcmp(view + offset, k_magic, 4) != 0) {
         return ESC_TLV_END;
     }
     if (offset > UINT32_MAX - ESC_TLV_MAX_TOTAL_LEN) {
@@ -59,7 +63,11 @@ esc_tlv_result_t esc_tlv_decode(const uint8_t *view, size_t size, size_t offset,
         return ESC_TLV_ERR_TRUNCATED;
     }
     size_t covered = out->total_len - ESC_TLV_FOOTER_SIZE;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(&out->crc_stored, h + covered, 4); /* a call, not four loads and shifts */
+#else
     out->crc_stored = esc_le32(h + covered);
+#endif
     out->crc_computed = esc_crc32(h, covered);
     out->crc_ok = out->crc_stored == out->crc_computed;
     return ESC_TLV_OK;
@@ -97,14 +105,13 @@ esc_tlv_result_t esc_tlv_cursor_next(esc_tlv_cursor_t *cur, const uint8_t *view,
  * offset without the magic, or with ESC_TLV_ERR_TRUNCATED at an entry that
  * runs past the view. Entries are decoded straight into *out; for the latest
  * only the offset is kept and the entry decoded again (decoding is pure).
- * *end is where the walk stopped: just past the last entry with a good CRC.
- * A type of ESC_TLV_TYPE_FILLER matches nothing.
+ * want_type 0x100 matches no entry. When nothing is found, out->offset is
+ * where the walk stopped (just past the last entry with a good CRC) and the
+ * rest of *out is not meaningful.
  */
-static esc_tlv_result_t walk(const uint8_t *view, size_t size, uint8_t type, uint8_t subtype, esc_tlv_entry_t *out,
-                             size_t *end)
+static esc_tlv_result_t walk(const uint8_t *view, size_t size, unsigned want_type, uint8_t subtype,
+                             esc_tlv_entry_t *out)
 {
-    /* 0x100 matches no entry's 8-bit type. */
-    unsigned want_type = type == ESC_TLV_TYPE_FILLER ? 0x100u : type;
     bool want_latest = subtype == ESC_TLV_SUBTYPE_LATEST;
     size_t latest = SIZE_MAX;
     size_t off = 0;
@@ -131,25 +138,25 @@ static esc_tlv_result_t walk(const uint8_t *view, size_t size, uint8_t type, uin
         /* total_len >= 16, so the walk strictly advances and must end. */
         off += out->total_len;
     }
-    *end = off;
     if (latest != SIZE_MAX) {
-        r = esc_tlv_decode(view, size, latest, out);
-    } else {
-        memset(out, 0, sizeof(*out));
-        if (r != ESC_TLV_ERR_TRUNCATED) {
-            r = ESC_TLV_NOT_FOUND;
-        }
+        return esc_tlv_decode(view, size, latest, out);
     }
-    return r;
+    /* off fits: decode refuses offsets within ESC_TLV_MAX_TOTAL_LEN of 2^32. */
+    out->offset = (uint32_t)off;
+    return r == ESC_TLV_ERR_TRUNCATED ? r : ESC_TLV_NOT_FOUND;
 }
 
 esc_tlv_result_t esc_tlv_find(const uint8_t *view, size_t size, uint8_t type, uint8_t subtype, esc_tlv_entry_t *out)
 {
-    size_t end;
     if (view == NULL || out == NULL) {
         return ESC_TLV_ERR_ARG;
     }
-    return walk(view, size, type, subtype, out, &end);
+    /* Fillers are never returned. */
+    esc_tlv_result_t r = walk(view, size, type == ESC_TLV_TYPE_FILLER ? 0x100u : type, subtype, out);
+    if (r == ESC_TLV_NOT_FOUND || r == ESC_TLV_ERR_TRUNCATED) {
+        memset(out, 0, sizeof(*out));
+    }
+    return r;
 }
 
 esc_tlv_result_t esc_tlv_end_offset(const uint8_t *view, size_t size, size_t *end)
@@ -158,7 +165,8 @@ esc_tlv_result_t esc_tlv_end_offset(const uint8_t *view, size_t size, size_t *en
     if (view == NULL || end == NULL) {
         return ESC_TLV_ERR_ARG;
     }
-    esc_tlv_result_t r = walk(view, size, ESC_TLV_TYPE_FILLER, 0, &e, end);
+    esc_tlv_result_t r = walk(view, size, 0x100u, 0, &e);
+    *end = e.offset;
     return r == ESC_TLV_ERR_TRUNCATED ? r : ESC_TLV_OK;
 }
 
@@ -187,7 +195,12 @@ esc_tlv_result_t esc_tlv_encode(uint8_t *dst, size_t cap, uint8_t flags, uint8_t
     }
     uint32_t covered = total - ESC_TLV_FOOTER_SIZE;
     memset(p + length, 0, (size_t)(dst + covered - (p + length)));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint32_t crc = esc_crc32(dst, covered);
+    memcpy(dst + covered, &crc, 4);
+#else
     esc_put_le32(dst + covered, esc_crc32(dst, covered));
+#endif
     *written = total;
     return ESC_TLV_OK;
 }

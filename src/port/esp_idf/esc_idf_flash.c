@@ -26,21 +26,22 @@ static esp_err_t check_range(const esc_port_t *p, uint32_t off, size_t len)
 static esp_err_t mark_erased_blocks(const esp_partition_t *part, uint32_t off, uint8_t *dst, size_t len)
 {
     uint8_t raw[64];
-    uint32_t first = off & ~15u;
-    for (uint32_t chunk = first; chunk < off + len; chunk += sizeof(raw)) {
+    for (uint32_t chunk = off & ~15u; chunk < off + len; chunk += sizeof(raw)) {
         uint32_t n = part->size - chunk < sizeof(raw) ? part->size - chunk : (uint32_t)sizeof(raw);
         esp_err_t err = esp_partition_read_raw(part, chunk, raw, n);
         if (err != ESP_OK) {
             return err;
         }
         for (uint32_t b = 0; b + 16 <= n; b += 16) {
-            bool erased = true;
-            for (int i = 0; i < 16 && erased; i++) {
-                erased = raw[b + i] == 0xFF;
+            uint8_t all = 0xFF;
+            for (int i = 0; i < 16; i++) {
+                all &= raw[b + i];
             }
-            for (uint32_t a = chunk + b; erased && a < chunk + b + 16; a++) {
-                if (a >= off && a < off + len) {
-                    dst[a - off] = 0xFF;
+            for (uint32_t i = 0; all == 0xFF && i < 16; i++) {
+                /* Index into dst; bytes before off wrap to >= len. */
+                uint32_t at = chunk + b + i - off;
+                if (at < len) {
+                    dst[at] = 0xFF;
                 }
             }
         }

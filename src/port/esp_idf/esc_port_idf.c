@@ -6,6 +6,8 @@
  * and esc_port_release() (they change the one shared port).
  */
 #include <inttypes.h>
+#include <stddef.h>
+#include <string.h>
 
 #include "esp_flash_encrypt.h"
 #include "esp_heap_caps.h"
@@ -80,6 +82,33 @@ static const esc_port_t k_chip = {
 #endif
 };
 
+/* The flash callbacks, which esc_port_t keeps side by side from flash_read
+ * to flash_encrypted: copied in one piece. */
+static const struct {
+    esp_err_t (*read)(const esc_port_t *p, uint32_t off, void *dst, size_t len);
+    esp_err_t (*program)(const esc_port_t *p, uint32_t off, const void *src, size_t len);
+    esp_err_t (*erase)(const esc_port_t *p, uint32_t off, size_t len);
+    esp_err_t (*mmap)(const esc_port_t *p, const void **addr);
+    void (*munmap)(const esc_port_t *p);
+    bool (*encrypted)(const esc_port_t *p);
+} k_flash = {
+    .read = esc_idf_flash_read,
+#if defined(ESP_SECURE_CERT_WRITE_API)
+    .program = esc_idf_flash_program,
+    .erase = esc_idf_flash_erase,
+#endif
+    .mmap = esc_idf_flash_mmap,
+    .munmap = esc_idf_flash_munmap,
+    .encrypted = esc_idf_flash_encrypted,
+};
+_Static_assert(offsetof(esc_port_t, flash_program) == offsetof(esc_port_t, flash_read) + sizeof(void *) &&
+                   offsetof(esc_port_t, flash_erase) == offsetof(esc_port_t, flash_read) + 2 * sizeof(void *) &&
+                   offsetof(esc_port_t, flash_mmap) == offsetof(esc_port_t, flash_read) + 3 * sizeof(void *) &&
+                   offsetof(esc_port_t, flash_munmap) == offsetof(esc_port_t, flash_read) + 4 * sizeof(void *) &&
+                   offsetof(esc_port_t, flash_encrypted) == offsetof(esc_port_t, flash_read) + 5 * sizeof(void *) &&
+                   sizeof(k_flash) == 6 * sizeof(void *),
+               "esc_port_t flash callbacks are no longer contiguous");
+
 static void setup(const esp_partition_t *part)
 {
     esc_idf_flash_unmap(&s_state);
@@ -100,14 +129,7 @@ static void setup(const esp_partition_t *part)
      * lays out independent of the partition table flag. */
     s_port.prog_align = (part->encrypted || esp_flash_encryption_enabled()) ? 16u : 1u;
 
-    s_port.flash_read = esc_idf_flash_read;
-    s_port.flash_mmap = esc_idf_flash_mmap;
-    s_port.flash_munmap = esc_idf_flash_munmap;
-    s_port.flash_encrypted = esc_idf_flash_encrypted;
-#if defined(ESP_SECURE_CERT_WRITE_API)
-    s_port.flash_program = esc_idf_flash_program;
-    s_port.flash_erase = esc_idf_flash_erase;
-#endif
+    memcpy(&s_port.flash_read, &k_flash, sizeof(k_flash));
 #if CONFIG_ESP_SECURE_CERT_SECURE_VERIFICATION
     s_port.secure_boot_key_digests = esc_idf_sb_digests;
 #endif
