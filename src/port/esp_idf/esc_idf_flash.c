@@ -116,30 +116,33 @@ bool esc_idf_flash_encrypted(const esc_port_t *p)
 }
 
 #if defined(ESP_SECURE_CERT_WRITE_API)
+/* Program (src != NULL) or erase (src == NULL): the same checks, with
+ * program's or erase's alignment. */
+static esp_err_t modify(const esc_port_t *p, uint32_t off, const void *src, size_t len, uint32_t align)
+{
+    if (off % align != 0 || len % align != 0) {
+        return ESP_ERR_INVALID_ARG;
+    }
+    esp_err_t err = check_range(p, off, len);
+    if (err != ESP_OK || len == 0) {
+        return err;
+    }
+    const esp_partition_t *part = esc_idf_part(p);
+    return src != NULL ? esp_partition_write(part, off, src, len) : esp_partition_erase_range(part, off, len);
+}
+
 esp_err_t esc_idf_flash_program(const esc_port_t *p, uint32_t off, const void *src, size_t len)
 {
     if (src == NULL && len != 0) {
         return ESP_ERR_INVALID_ARG;
     }
-    if (off % p->prog_align != 0 || len % p->prog_align != 0) {
-        return ESP_ERR_INVALID_ARG;
-    }
-    esp_err_t err = check_range(p, off, len);
-    if (err != ESP_OK || len == 0) {
-        return err;
-    }
-    return esp_partition_write(esc_idf_part(p), off, src, len);
+    /* src is NULL here only with len 0, which modify() returns on before
+     * it could take it for an erase. */
+    return modify(p, off, src, len, p->prog_align);
 }
 
 esp_err_t esc_idf_flash_erase(const esc_port_t *p, uint32_t off, size_t len)
 {
-    if (off % p->erase_size != 0 || len % p->erase_size != 0) {
-        return ESP_ERR_INVALID_ARG;
-    }
-    esp_err_t err = check_range(p, off, len);
-    if (err != ESP_OK || len == 0) {
-        return err;
-    }
-    return esp_partition_erase_range(esc_idf_part(p), off, len);
+    return modify(p, off, NULL, len, p->erase_size);
 }
 #endif
