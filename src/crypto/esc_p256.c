@@ -86,19 +86,14 @@ int esc_p256_sec1_der(const uint8_t d[ESC_P256_PRIV_LEN], uint8_t *out, size_t o
     if (out_cap < ESC_P256_SEC1_DER_LEN) {
         return ESC_CRYPTO_ERR_SPACE;
     }
-    uint8_t pub[ESC_P256_PUB_LEN];
-    int rc = esc_p256_public_from_private(d, pub);
+    /* The point goes straight to its place at the end of the encoding. */
+    int rc = esc_p256_public_from_private(d, out + sizeof(DER_HEAD) + ESC_P256_PRIV_LEN + sizeof(DER_MID));
     if (rc != ESC_CRYPTO_OK) {
         return rc;
     }
-    uint8_t *p = out;
-    memcpy(p, DER_HEAD, sizeof(DER_HEAD));
-    p += sizeof(DER_HEAD);
-    memcpy(p, d, ESC_P256_PRIV_LEN);
-    p += ESC_P256_PRIV_LEN;
-    memcpy(p, DER_MID, sizeof(DER_MID));
-    p += sizeof(DER_MID);
-    memcpy(p, pub, ESC_P256_PUB_LEN);
+    memcpy(out, DER_HEAD, sizeof(DER_HEAD));
+    memcpy(out + sizeof(DER_HEAD), d, ESC_P256_PRIV_LEN);
+    memcpy(out + sizeof(DER_HEAD) + ESC_P256_PRIV_LEN, DER_MID, sizeof(DER_MID));
     *out_len = ESC_P256_SEC1_DER_LEN;
     return ESC_CRYPTO_OK;
 }

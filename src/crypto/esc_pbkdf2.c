@@ -34,45 +34,41 @@ int esc_pbkdf2_hmac_sha256_prf(esc_prf_fn prf, void *prf_ctx, const uint8_t *sal
         memcpy(msg, salt, salt_len);
     }
 
-    uint8_t u[ESC_SHA256_LEN];
-    uint8_t u_next[ESC_SHA256_LEN];
-    uint8_t t[ESC_SHA256_LEN];
+    /* u[0], u[1]: U_j alternates between them, so the callback never sees
+     * its input and output overlap; u[2] is T, the xor of all U_j. One array
+     * so that one wipe covers every secret. */
+    uint8_t u[3][ESC_SHA256_LEN];
+    uint8_t *t = u[2];
     int rc = ESC_CRYPTO_OK;
     size_t done = 0;
     for (uint32_t block = 1; done < out_len; block++) {
-        /* U1 = PRF(salt || INT_32_BE(block)) */
+        /* U1 = PRF(salt || INT_32_BE(block)), Uj = PRF(Uj-1) */
         msg[salt_len + 0] = (uint8_t)(block >> 24);
         msg[salt_len + 1] = (uint8_t)(block >> 16);
         msg[salt_len + 2] = (uint8_t)(block >> 8);
         msg[salt_len + 3] = (uint8_t)block;
-        if (prf(prf_ctx, msg, salt_len + 4, u) != 0) {
-            rc = ESC_CRYPTO_ERR_BACKEND;
-            break;
-        }
-        memcpy(t, u, sizeof(t));
-        for (uint32_t i = 1; i < iterations; i++) {
-            /* Uj = PRF(Uj-1), into a second buffer so the callback never
-             * sees its input and output overlap. */
-            if (prf(prf_ctx, u, sizeof(u), u_next) != 0) {
+        const uint8_t *in = msg;
+        size_t in_len = salt_len + 4;
+        memset(t, 0, ESC_SHA256_LEN);
+        for (uint32_t i = 0; i < iterations; i++) {
+            uint8_t *uj = u[i & 1u];
+            if (prf(prf_ctx, in, in_len, uj) != 0) {
                 rc = ESC_CRYPTO_ERR_BACKEND;
-                break;
+                goto out;
             }
-            memcpy(u, u_next, sizeof(u));
-            for (size_t k = 0; k < sizeof(t); k++) {
-                t[k] ^= u[k];
+            for (size_t k = 0; k < ESC_SHA256_LEN; k++) {
+                t[k] ^= uj[k];
             }
+            in = uj;
+            in_len = ESC_SHA256_LEN;
         }
-        if (rc != ESC_CRYPTO_OK) {
-            break;
-        }
-        size_t take = out_len - done < sizeof(t) ? out_len - done : sizeof(t);
+        size_t take = out_len - done < ESC_SHA256_LEN ? out_len - done : ESC_SHA256_LEN;
         memcpy(out + done, t, take);
         done += take;
     }
 
+out:
     esc_zeroize(u, sizeof(u));
-    esc_zeroize(u_next, sizeof(u_next));
-    esc_zeroize(t, sizeof(t));
     esc_zeroize(msg, salt_len + 4);
     if (msg != stack_msg) {
         free(msg);

@@ -1,41 +1,34 @@
 /* Backend start-up and key import shared by the other esc_*.c files. */
 #include "esc_crypto_psa.h"
 
-static volatile int s_psa_ready;
-
 int esc_crypto_init(void)
 {
-    if (s_psa_ready) {
-        return ESC_CRYPTO_OK;
-    }
-    /* psa_crypto_init is itself idempotent; the flag only saves the call. */
-    if (psa_crypto_init() != PSA_SUCCESS) {
-        return ESC_CRYPTO_ERR_BACKEND;
-    }
-    s_psa_ready = 1;
-    return ESC_CRYPTO_OK;
+    /* psa_crypto_init is idempotent: after the first call it only reports
+     * success. */
+    return psa_crypto_init() == PSA_SUCCESS ? ESC_CRYPTO_OK : ESC_CRYPTO_ERR_BACKEND;
 }
 
 int esc_psa_import(psa_key_type_t type, psa_algorithm_t alg, psa_key_usage_t usage, const uint8_t *key,
                    size_t key_len, psa_key_id_t *id)
 {
     *id = 0;
-    int rc = esc_crypto_init();
-    if (rc != ESC_CRYPTO_OK) {
-        return rc;
-    }
+    /* The attributes first (plain setters, usable before psa_crypto_init),
+     * so that type, alg and usage need not be kept across the init call. */
     psa_key_attributes_t attr = PSA_KEY_ATTRIBUTES_INIT;
     psa_set_key_type(&attr, type);
     psa_set_key_algorithm(&attr, alg);
     psa_set_key_usage_flags(&attr, usage);
-    psa_status_t st = psa_import_key(&attr, key, key_len, id);
-    psa_reset_key_attributes(&attr);
-    if (st != PSA_SUCCESS) {
-        *id = 0;
-        /* Only a malformed key value is the caller's fault. */
-        return st == PSA_ERROR_INVALID_ARGUMENT ? ESC_CRYPTO_ERR_KEY : ESC_CRYPTO_ERR_BACKEND;
+    int rc = esc_crypto_init();
+    if (rc == ESC_CRYPTO_OK) {
+        psa_status_t st = psa_import_key(&attr, key, key_len, id);
+        if (st != PSA_SUCCESS) {
+            *id = 0;
+            /* Only a malformed key value is the caller's fault. */
+            rc = st == PSA_ERROR_INVALID_ARGUMENT ? ESC_CRYPTO_ERR_KEY : ESC_CRYPTO_ERR_BACKEND;
+        }
     }
-    return ESC_CRYPTO_OK;
+    psa_reset_key_attributes(&attr);
+    return rc;
 }
 
 int esc_psa_import_hmac_sha256(const uint8_t *key, size_t key_len, psa_key_id_t *id)

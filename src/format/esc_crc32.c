@@ -7,21 +7,21 @@
 #include "esc_tlv.h"
 
 #ifdef ESP_PLATFORM
-/* Device: a nibble table, 64 bytes of constants instead of 1 KiB; 8 KiB
- * partitions are checked in well under a millisecond either way. */
-static const uint32_t crc_nibble[16] = {
-    0x00000000u, 0x1DB71064u, 0x3B6E20C8u, 0x26D930ACu, 0x76DC4190u, 0x6B6B51F4u, 0x4DB26158u, 0x5005713Cu,
-    0xEDB88320u, 0xF00F9344u, 0xD6D6A3E8u, 0xCB61B38Cu, 0x9B64C2B0u, 0x86D3D2D4u, 0xA00AE278u, 0xBDBDF21Cu,
-};
+#include "esp_rom_crc.h"
 
+/* Device: the ROM's CRC-32 (the original reads and writes with it). It
+ * inverts its argument on entry and its result on exit, so the raw register
+ * of this file is the ROM's value inverted on both sides; esc_crc32 is
+ * esp_rom_crc32_le(UINT32_MAX, ...), the call the original makes. The host
+ * build below keeps the table, which the tests check against the vectors. */
 uint32_t esc_crc32_update(uint32_t state, const uint8_t *buf, size_t len)
 {
-    for (size_t i = 0; i < len; i++) {
-        state ^= buf[i];
-        state = (state >> 4) ^ crc_nibble[state & 0x0Fu];
-        state = (state >> 4) ^ crc_nibble[state & 0x0Fu];
-    }
-    return state;
+    return ~esp_rom_crc32_le(~state, buf, (uint32_t)len);
+}
+
+uint32_t esc_crc32(const uint8_t *buf, size_t len)
+{
+    return esp_rom_crc32_le(UINT32_MAX, buf, (uint32_t)len);
 }
 #else
 /* Host: the byte table, for the CLI's mass production (every append in
@@ -69,14 +69,14 @@ uint32_t esc_crc32_update(uint32_t state, const uint8_t *buf, size_t len)
     }
     return state;
 }
+
+uint32_t esc_crc32(const uint8_t *buf, size_t len)
+{
+    return esc_crc32_final(esc_crc32_update(0, buf, len));
+}
 #endif
 
 uint32_t esc_crc32_final(uint32_t state)
 {
     return state ^ 0xFFFFFFFFu;
-}
-
-uint32_t esc_crc32(const uint8_t *buf, size_t len)
-{
-    return esc_crc32_final(esc_crc32_update(0, buf, len));
 }

@@ -83,7 +83,9 @@ bool esc_ds_chip_ecdsa_supports(const esc_ds_chip_t *chip, unsigned curve_bits);
 /* c length of a chip (0 without RSA DS). */
 size_t esc_ds_chip_c_len(const esc_ds_chip_t *chip);
 
-/* Is rsa_bits one of the sizes the peripheral has (1024..4096 by 1024)? */
+/* Is rsa_bits one of the sizes the peripheral has (1024..4096 by 1024)?
+ * This and esc_ds_c_len_valid are built on the host only (generator and
+ * tools); firmware checks through esc_ds_data_parse/esc_ds_context_decode. */
 bool esc_ds_rsa_bits_valid(unsigned rsa_bits);
 
 /* Is c_len the ciphertext length of some chip (1200 or 1584)? If so, the

@@ -9,13 +9,21 @@
 
 uint32_t esc_tlv_padding(uint32_t length)
 {
-    return (ESC_TLV_ALIGN - (length % ESC_TLV_ALIGN)) % ESC_TLV_ALIGN;
+    return (0u - length) % ESC_TLV_ALIGN;
 }
+
+/* Header and footer (16 bytes) plus the data rounded up to the alignment. */
+#define TOTAL_LEN(length) \
+    (ESC_TLV_HEADER_SIZE + ESC_TLV_FOOTER_SIZE + (((uint32_t)(length) + ESC_TLV_ALIGN - 1u) & ~(ESC_TLV_ALIGN - 1u)))
 
 uint32_t esc_tlv_total_len(uint32_t length)
 {
-    return ESC_TLV_HEADER_SIZE + length + esc_tlv_padding(length) + ESC_TLV_FOOTER_SIZE;
+    return TOTAL_LEN(length);
 }
+
+/* ESC_TLV_MAGIC as stored (little-endian). */
+static const uint8_t k_magic[4] = {0x11, 0xBA, 0x5E, 0xBA};
+_Static_assert(ESC_TLV_MAGIC == 0xBA5EBA11u, "k_magic spells ESC_TLV_MAGIC");
 
 esc_tlv_result_t esc_tlv_decode(const uint8_t *view, size_t size, size_t offset, esc_tlv_entry_t *out)
 {
@@ -23,7 +31,7 @@ esc_tlv_result_t esc_tlv_decode(const uint8_t *view, size_t size, size_t offset,
         return ESC_TLV_ERR_ARG;
     }
     memset(out, 0, sizeof(*out));
-    if (offset > size || size - offset < 4 || esc_le32(view + offset) != ESC_TLV_MAGIC) {
+    if (offset > size || size - offset < 4 || memcmp(view + offset, k_magic, 4) != 0) {
         return ESC_TLV_END;
     }
     if (offset > UINT32_MAX - ESC_TLV_MAX_TOTAL_LEN) {
@@ -34,18 +42,32 @@ esc_tlv_result_t esc_tlv_decode(const uint8_t *view, size_t size, size_t offset,
         return ESC_TLV_ERR_TRUNCATED;
     }
     const uint8_t *h = view + offset;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* Header bytes 4..11 (flags, reserved, type, subtype, u16 length) have
+     * the entry struct's layout on a little-endian machine: one copy. */
+    _Static_assert(offsetof(esc_tlv_entry_t, flags) == 4 && offsetof(esc_tlv_entry_t, reserved) == 5 &&
+                       offsetof(esc_tlv_entry_t, type) == 8 && offsetof(esc_tlv_entry_t, subtype) == 9 &&
+                       offsetof(esc_tlv_entry_t, length) == 10,
+                   "esc_tlv_entry_t no longer mirrors header bytes 4..11");
+    memcpy(&out->flags, h + 4, 8);
+#else
     out->flags = h[4];
     memcpy(out->reserved, h + 5, 3);
     out->type = h[8];
     out->subtype = h[9];
     out->length = esc_le16(h + 10);
+#endif
     out->data_offset = out->offset + ESC_TLV_HEADER_SIZE;
-    out->total_len = esc_tlv_total_len(out->length);
+    out->total_len = TOTAL_LEN(out->length);
     if (size - offset < out->total_len) {
         return ESC_TLV_ERR_TRUNCATED;
     }
     size_t covered = out->total_len - ESC_TLV_FOOTER_SIZE;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(&out->crc_stored, h + covered, 4); /* a call, not four loads and shifts */
+#else
     out->crc_stored = esc_le32(h + covered);
+#endif
     out->crc_computed = esc_crc32(h, covered);
     out->crc_ok = out->crc_stored == out->crc_computed;
     return ESC_TLV_OK;
@@ -61,16 +83,15 @@ void esc_tlv_cursor_init(esc_tlv_cursor_t *cur)
 
 esc_tlv_result_t esc_tlv_cursor_next(esc_tlv_cursor_t *cur, const uint8_t *view, size_t size, esc_tlv_entry_t *out)
 {
-    if (cur == NULL || view == NULL || out == NULL) {
+    if (cur == NULL) {
         return ESC_TLV_ERR_ARG;
     }
-    if (cur->done) {
-        memset(out, 0, sizeof(*out));
-        return ESC_TLV_END;
-    }
-    esc_tlv_result_t r = esc_tlv_decode(view, size, cur->next_offset, out);
+    /* A finished walk decodes past the view: out zeroed, ESC_TLV_END. */
+    esc_tlv_result_t r = esc_tlv_decode(view, size, cur->done ? SIZE_MAX : cur->next_offset, out);
     if (r != ESC_TLV_OK) {
-        cur->done = true;
+        if (r != ESC_TLV_ERR_ARG) {
+            cur->done = true;
+        }
         return r;
     }
     /* total_len >= 16, so the walk strictly advances and must end. */
@@ -78,69 +99,75 @@ esc_tlv_result_t esc_tlv_cursor_next(esc_tlv_cursor_t *cur, const uint8_t *view,
     return ESC_TLV_OK;
 }
 
+/*
+ * The walk of esc_tlv_find and esc_tlv_end_offset: entries chained by their
+ * length from offset 0, ending at the first entry whose CRC fails, at an
+ * offset without the magic, or with ESC_TLV_ERR_TRUNCATED at an entry that
+ * runs past the view. Entries are decoded straight into *out; for the latest
+ * only the offset is kept and the entry decoded again (decoding is pure).
+ * want_type 0x100 matches no entry. When nothing is found, out->offset is
+ * where the walk stopped (just past the last entry with a good CRC) and the
+ * rest of *out is not meaningful.
+ */
+static esc_tlv_result_t walk(const uint8_t *view, size_t size, unsigned want_type, uint8_t subtype,
+                             esc_tlv_entry_t *out)
+{
+    bool want_latest = subtype == ESC_TLV_SUBTYPE_LATEST;
+    size_t latest = SIZE_MAX;
+    size_t off = 0;
+    esc_tlv_result_t r;
+    for (;;) {
+        r = esc_tlv_decode(view, size, off, out);
+        if (r != ESC_TLV_OK) {
+            break;
+        }
+        bool match = out->type == want_type && (want_latest || out->subtype == subtype);
+        if (!out->crc_ok) {
+            if (match) {
+                return ESC_TLV_ERR_CRC;
+            }
+            r = ESC_TLV_END;
+            break;
+        }
+        if (match) {
+            if (!want_latest) {
+                return ESC_TLV_OK;
+            }
+            latest = off;
+        }
+        /* total_len >= 16, so the walk strictly advances and must end. */
+        off += out->total_len;
+    }
+    if (latest != SIZE_MAX) {
+        return esc_tlv_decode(view, size, latest, out);
+    }
+    /* off fits: decode refuses offsets within ESC_TLV_MAX_TOTAL_LEN of 2^32. */
+    out->offset = (uint32_t)off;
+    return r == ESC_TLV_ERR_TRUNCATED ? r : ESC_TLV_NOT_FOUND;
+}
+
 esc_tlv_result_t esc_tlv_find(const uint8_t *view, size_t size, uint8_t type, uint8_t subtype, esc_tlv_entry_t *out)
 {
     if (view == NULL || out == NULL) {
         return ESC_TLV_ERR_ARG;
     }
-    bool want_latest = subtype == ESC_TLV_SUBTYPE_LATEST;
-    bool have_latest = false;
-    esc_tlv_entry_t latest;
-    esc_tlv_entry_t e;
-    esc_tlv_cursor_t cur;
-    esc_tlv_cursor_init(&cur);
-    memset(&latest, 0, sizeof(latest));
-
-    for (;;) {
-        esc_tlv_result_t r = esc_tlv_cursor_next(&cur, view, size, &e);
-        if (r == ESC_TLV_ERR_TRUNCATED && !have_latest) {
-            memset(out, 0, sizeof(*out));
-            return r;
-        }
-        if (r != ESC_TLV_OK) {
-            break;
-        }
-        bool match = e.type == type && type != ESC_TLV_TYPE_FILLER && (want_latest || e.subtype == subtype);
-        if (!e.crc_ok) {
-            if (match) {
-                *out = e;
-                return ESC_TLV_ERR_CRC;
-            }
-            break;
-        }
-        if (!match) {
-            continue;
-        }
-        if (!want_latest) {
-            *out = e;
-            return ESC_TLV_OK;
-        }
-        latest = e;
-        have_latest = true;
+    /* Fillers are never returned. */
+    esc_tlv_result_t r = walk(view, size, type == ESC_TLV_TYPE_FILLER ? 0x100u : type, subtype, out);
+    if (r == ESC_TLV_NOT_FOUND || r == ESC_TLV_ERR_TRUNCATED) {
+        memset(out, 0, sizeof(*out));
     }
-    if (have_latest) {
-        *out = latest;
-        return ESC_TLV_OK;
-    }
-    memset(out, 0, sizeof(*out));
-    return ESC_TLV_NOT_FOUND;
+    return r;
 }
 
 esc_tlv_result_t esc_tlv_end_offset(const uint8_t *view, size_t size, size_t *end)
 {
+    esc_tlv_entry_t e;
     if (view == NULL || end == NULL) {
         return ESC_TLV_ERR_ARG;
     }
-    esc_tlv_cursor_t cur;
-    esc_tlv_entry_t e;
-    esc_tlv_cursor_init(&cur);
-    esc_tlv_result_t r;
-    size_t last_end = 0;
-    while ((r = esc_tlv_cursor_next(&cur, view, size, &e)) == ESC_TLV_OK && e.crc_ok) {
-        last_end = cur.next_offset;
-    }
-    *end = last_end;
-    return (r == ESC_TLV_END || r == ESC_TLV_OK) ? ESC_TLV_OK : r;
+    esc_tlv_result_t r = walk(view, size, 0x100u, 0, &e);
+    *end = e.offset;
+    return r == ESC_TLV_ERR_TRUNCATED ? r : ESC_TLV_OK;
 }
 
 esc_tlv_result_t esc_tlv_encode(uint8_t *dst, size_t cap, uint8_t flags, uint8_t type, uint8_t subtype,
@@ -150,22 +177,30 @@ esc_tlv_result_t esc_tlv_encode(uint8_t *dst, size_t cap, uint8_t flags, uint8_t
         return ESC_TLV_ERR_ARG;
     }
     *written = 0;
-    uint32_t total = esc_tlv_total_len(length);
+    uint32_t total = TOTAL_LEN(length);
     if (cap < total) {
         return ESC_TLV_ERR_SPACE;
     }
+    /* data may overlap dst past the header (memmove), never the header:
+     * the header is written first, as it always was. */
     esc_put_le32(dst, ESC_TLV_MAGIC);
     dst[4] = flags;
     dst[5] = dst[6] = dst[7] = 0;
     dst[8] = type;
     dst[9] = subtype;
     esc_put_le16(dst + 10, length);
+    uint8_t *p = dst + ESC_TLV_HEADER_SIZE;
     if (length != 0) {
-        memmove(dst + ESC_TLV_HEADER_SIZE, data, length);
+        memmove(p, data, length);
     }
     uint32_t covered = total - ESC_TLV_FOOTER_SIZE;
-    memset(dst + ESC_TLV_HEADER_SIZE + length, 0, covered - ESC_TLV_HEADER_SIZE - length);
+    memset(p + length, 0, (size_t)(dst + covered - (p + length)));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint32_t crc = esc_crc32(dst, covered);
+    memcpy(dst + covered, &crc, 4);
+#else
     esc_put_le32(dst + covered, esc_crc32(dst, covered));
+#endif
     *written = total;
     return ESC_TLV_OK;
 }

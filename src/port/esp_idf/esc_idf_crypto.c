@@ -36,7 +36,7 @@ static bool hmac_block_ok(int key_block)
     return key_block >= 0 && key_block <= (int)(HMAC_KEY5 - HMAC_KEY0);
 }
 
-static esp_err_t idf_hmac(const esc_port_t *p, int key_block, const void *msg, size_t len, uint8_t out[32])
+esp_err_t esc_idf_hmac(const esc_port_t *p, int key_block, const void *msg, size_t len, uint8_t out[32])
 {
     (void)p;
     static const uint8_t empty[1];
@@ -49,7 +49,7 @@ static esp_err_t idf_hmac(const esc_port_t *p, int key_block, const void *msg, s
 #endif
 
 #if defined(ESP_SECURE_CERT_WRITE_API)
-static esp_err_t idf_random(const esc_port_t *p, void *buf, size_t len)
+esp_err_t esc_idf_random(const esc_port_t *p, void *buf, size_t len)
 {
     (void)p;
     if (buf == NULL && len != 0) {
@@ -61,13 +61,3 @@ static esp_err_t idf_random(const esc_port_t *p, void *buf, size_t len)
     return ESP_OK;
 }
 #endif
-
-void esc_idf_crypto_install(esc_port_t *p)
-{
-#if SOC_HMAC_SUPPORTED
-    p->hmac_calculate = idf_hmac;
-#endif
-#if defined(ESP_SECURE_CERT_WRITE_API)
-    p->random = idf_random; /* salts and keys of the HMAC writers */
-#endif
-}

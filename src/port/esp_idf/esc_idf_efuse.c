@@ -27,7 +27,7 @@ static bool block_ok(int key_block)
     return key_block >= 0 && key_block < (int)(EFUSE_BLK_KEY_MAX - EFUSE_BLK_KEY0);
 }
 
-static esp_err_t idf_get_purpose(const esc_port_t *p, int key_block, esc_key_purpose_t *purpose)
+esp_err_t esc_idf_get_purpose(const esc_port_t *p, int key_block, esc_key_purpose_t *purpose)
 {
     (void)p;
     if (!block_ok(key_block) || purpose == NULL) {
@@ -42,8 +42,8 @@ static esp_err_t idf_get_purpose(const esc_port_t *p, int key_block, esc_key_pur
 }
 
 #if defined(ESP_SECURE_CERT_WRITE_API)
-static esp_err_t idf_write_key(const esc_port_t *p, int key_block, esc_key_purpose_t purpose, const uint8_t key[32],
-                               bool read_protect)
+esp_err_t esc_idf_write_key(const esc_port_t *p, int key_block, esc_key_purpose_t purpose, const uint8_t key[32],
+                            bool read_protect)
 {
     (void)p;
     if (!block_ok(key_block) || key == NULL || (int)purpose < 0 || (int)purpose >= (int)ESP_EFUSE_KEY_PURPOSE_MAX) {
@@ -64,19 +64,4 @@ static esp_err_t idf_write_key(const esc_port_t *p, int key_block, esc_key_purpo
 }
 #endif
 
-void esc_idf_efuse_install(esc_port_t *p)
-{
-    p->efuse_get_purpose = idf_get_purpose;
-#if defined(ESP_SECURE_CERT_WRITE_API)
-    p->efuse_write_key = idf_write_key;
-#endif
-}
-
-#else /* !SOC_EFUSE_KEY_PURPOSE_FIELD */
-
-void esc_idf_efuse_install(esc_port_t *p)
-{
-    (void)p;
-}
-
-#endif
+#endif /* SOC_EFUSE_KEY_PURPOSE_FIELD */

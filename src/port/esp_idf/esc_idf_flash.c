@@ -26,21 +26,22 @@ static esp_err_t check_range(const esc_port_t *p, uint32_t off, size_t len)
 static esp_err_t mark_erased_blocks(const esp_partition_t *part, uint32_t off, uint8_t *dst, size_t len)
 {
     uint8_t raw[64];
-    uint32_t first = off & ~15u;
-    for (uint32_t chunk = first; chunk < off + len; chunk += sizeof(raw)) {
+    for (uint32_t chunk = off & ~15u; chunk < off + len; chunk += sizeof(raw)) {
         uint32_t n = part->size - chunk < sizeof(raw) ? part->size - chunk : (uint32_t)sizeof(raw);
         esp_err_t err = esp_partition_read_raw(part, chunk, raw, n);
         if (err != ESP_OK) {
             return err;
         }
         for (uint32_t b = 0; b + 16 <= n; b += 16) {
-            bool erased = true;
-            for (int i = 0; i < 16 && erased; i++) {
-                erased = raw[b + i] == 0xFF;
+            uint8_t all = 0xFF;
+            for (int i = 0; i < 16; i++) {
+                all &= raw[b + i];
             }
-            for (uint32_t a = chunk + b; erased && a < chunk + b + 16; a++) {
-                if (a >= off && a < off + len) {
-                    dst[a - off] = 0xFF;
+            for (uint32_t i = 0; all == 0xFF && i < 16; i++) {
+                /* Index into dst; bytes before off wrap to >= len. */
+                uint32_t at = chunk + b + i - off;
+                if (at < len) {
+                    dst[at] = 0xFF;
                 }
             }
         }
@@ -49,7 +50,7 @@ static esp_err_t mark_erased_blocks(const esp_partition_t *part, uint32_t off, u
 }
 #endif
 
-static esp_err_t idf_read(const esc_port_t *p, uint32_t off, void *dst, size_t len)
+esp_err_t esc_idf_flash_read(const esc_port_t *p, uint32_t off, void *dst, size_t len)
 {
     if (dst == NULL && len != 0) {
         return ESP_ERR_INVALID_ARG;
@@ -70,7 +71,7 @@ static esp_err_t idf_read(const esc_port_t *p, uint32_t off, void *dst, size_t l
     return err;
 }
 
-static esp_err_t idf_mmap(const esc_port_t *p, const void **addr)
+esp_err_t esc_idf_flash_mmap(const esc_port_t *p, const void **addr)
 {
     esc_idf_state_t *st = p->context;
     if (addr == NULL) {
@@ -101,7 +102,7 @@ void esc_idf_flash_unmap(esc_idf_state_t *st)
     }
 }
 
-static void idf_munmap(const esc_port_t *p)
+void esc_idf_flash_munmap(const esc_port_t *p)
 {
     esc_idf_flash_unmap(p->context);
 }
@@ -109,48 +110,39 @@ static void idf_munmap(const esc_port_t *p)
 /* IDF sets the flag only for partitions that are encrypted on this device
  * (flash encryption on and the partition marked so), which is exactly when a
  * plaintext key in it cannot be read out of the flash chip. */
-static bool idf_encrypted(const esc_port_t *p)
+bool esc_idf_flash_encrypted(const esc_port_t *p)
 {
     return esc_idf_part(p)->encrypted;
 }
 
 #if defined(ESP_SECURE_CERT_WRITE_API)
-static esp_err_t idf_program(const esc_port_t *p, uint32_t off, const void *src, size_t len)
+/* Program (src != NULL) or erase (src == NULL): the same checks, with
+ * program's or erase's alignment. */
+static esp_err_t modify(const esc_port_t *p, uint32_t off, const void *src, size_t len, uint32_t align)
+{
+    if (off % align != 0 || len % align != 0) {
+        return ESP_ERR_INVALID_ARG;
+    }
+    esp_err_t err = check_range(p, off, len);
+    if (err != ESP_OK || len == 0) {
+        return err;
+    }
+    const esp_partition_t *part = esc_idf_part(p);
+    return src != NULL ? esp_partition_write(part, off, src, len) : esp_partition_erase_range(part, off, len);
+}
+
+esp_err_t esc_idf_flash_program(const esc_port_t *p, uint32_t off, const void *src, size_t len)
 {
     if (src == NULL && len != 0) {
         return ESP_ERR_INVALID_ARG;
     }
-    if (off % p->prog_align != 0 || len % p->prog_align != 0) {
-        return ESP_ERR_INVALID_ARG;
-    }
-    esp_err_t err = check_range(p, off, len);
-    if (err != ESP_OK || len == 0) {
-        return err;
-    }
-    return esp_partition_write(esc_idf_part(p), off, src, len);
+    /* src is NULL here only with len 0, which modify() returns on before
+     * it could take it for an erase. */
+    return modify(p, off, src, len, p->prog_align);
 }
 
-static esp_err_t idf_erase(const esc_port_t *p, uint32_t off, size_t len)
+esp_err_t esc_idf_flash_erase(const esc_port_t *p, uint32_t off, size_t len)
 {
-    if (off % p->erase_size != 0 || len % p->erase_size != 0) {
-        return ESP_ERR_INVALID_ARG;
-    }
-    esp_err_t err = check_range(p, off, len);
-    if (err != ESP_OK || len == 0) {
-        return err;
-    }
-    return esp_partition_erase_range(esc_idf_part(p), off, len);
+    return modify(p, off, NULL, len, p->erase_size);
 }
 #endif
-
-void esc_idf_flash_install(esc_port_t *p)
-{
-    p->flash_read = idf_read;
-    p->flash_mmap = idf_mmap;
-    p->flash_munmap = idf_munmap;
-    p->flash_encrypted = idf_encrypted;
-#if defined(ESP_SECURE_CERT_WRITE_API)
-    p->flash_program = idf_program;
-    p->flash_erase = idf_erase;
-#endif
-}

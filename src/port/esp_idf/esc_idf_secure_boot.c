@@ -17,7 +17,7 @@
 
 #define ESC_IDF_SB_DIGESTS 3
 
-static esp_err_t idf_sb_digests(const esc_port_t *p, uint8_t (*digests)[32], size_t max, size_t *count)
+esp_err_t esc_idf_sb_digests(const esc_port_t *p, uint8_t (*digests)[32], size_t max, size_t *count)
 {
     (void)p;
     if (count == NULL || (digests == NULL && max != 0)) {
@@ -60,11 +60,6 @@ static esp_err_t idf_sb_digests(const esc_port_t *p, uint8_t (*digests)[32], siz
     }
 #endif
     return ESP_OK;
-}
-
-void esc_idf_secure_boot_install(esc_port_t *p)
-{
-    p->secure_boot_key_digests = idf_sb_digests;
 }
 
 #endif /* CONFIG_ESP_SECURE_CERT_SECURE_VERIFICATION */

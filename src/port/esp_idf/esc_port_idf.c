@@ -6,6 +6,8 @@
  * and esc_port_release() (they change the one shared port).
  */
 #include <inttypes.h>
+#include <stddef.h>
+#include <string.h>
 
 #include "esp_flash_encrypt.h"
 #include "esp_heap_caps.h"
@@ -61,10 +63,58 @@ static const esp_partition_t *find_default(void)
     return NULL;
 }
 
+/* The chip-wide callbacks (eFuse, HMAC, RNG, write lock), constant: a
+ * chip without a peripheral leaves its entries NULL. */
+static const esc_port_t k_chip = {
+#if SOC_EFUSE_KEY_PURPOSE_FIELD
+    .efuse_get_purpose = esc_idf_get_purpose,
+#if defined(ESP_SECURE_CERT_WRITE_API)
+    .efuse_write_key = esc_idf_write_key,
+#endif
+#endif
+#if SOC_HMAC_SUPPORTED
+    .hmac_calculate = esc_idf_hmac,
+#endif
+#if defined(ESP_SECURE_CERT_WRITE_API)
+    .random = esc_idf_random,          /* salts and keys of the HMAC writers */
+    .write_try_lock = esc_idf_try_lock, /* one lock for the whole chip */
+    .write_unlock = esc_idf_unlock,
+#endif
+};
+
+/* The flash callbacks, which esc_port_t keeps side by side from flash_read
+ * to flash_encrypted: copied in one piece. */
+static const struct {
+    esp_err_t (*read)(const esc_port_t *p, uint32_t off, void *dst, size_t len);
+    esp_err_t (*program)(const esc_port_t *p, uint32_t off, const void *src, size_t len);
+    esp_err_t (*erase)(const esc_port_t *p, uint32_t off, size_t len);
+    esp_err_t (*mmap)(const esc_port_t *p, const void **addr);
+    void (*munmap)(const esc_port_t *p);
+    bool (*encrypted)(const esc_port_t *p);
+} k_flash = {
+    .read = esc_idf_flash_read,
+#if defined(ESP_SECURE_CERT_WRITE_API)
+    .program = esc_idf_flash_program,
+    .erase = esc_idf_flash_erase,
+#endif
+    .mmap = esc_idf_flash_mmap,
+    .munmap = esc_idf_flash_munmap,
+    .encrypted = esc_idf_flash_encrypted,
+};
+_Static_assert(offsetof(esc_port_t, flash_program) == offsetof(esc_port_t, flash_read) + sizeof(void *) &&
+                   offsetof(esc_port_t, flash_erase) == offsetof(esc_port_t, flash_read) + 2 * sizeof(void *) &&
+                   offsetof(esc_port_t, flash_mmap) == offsetof(esc_port_t, flash_read) + 3 * sizeof(void *) &&
+                   offsetof(esc_port_t, flash_munmap) == offsetof(esc_port_t, flash_read) + 4 * sizeof(void *) &&
+                   offsetof(esc_port_t, flash_encrypted) == offsetof(esc_port_t, flash_read) + 5 * sizeof(void *) &&
+                   sizeof(k_flash) == 6 * sizeof(void *),
+               "esc_port_t flash callbacks are no longer contiguous");
+
 static void setup(const esp_partition_t *part)
 {
     esc_idf_flash_unmap(&s_state);
-    s_port = *esc_port_chip(); /* eFuse, HMAC, RNG, write lock; the rest zero */
+    /* A copy through the pointer: one memcpy, where copying k_chip by name
+     * lets the compiler store each constant field separately. */
+    s_port = *esc_port_chip();
     s_state.part = part;
     s_port.context = &s_state;
     s_port.partition = part;
@@ -79,9 +129,9 @@ static void setup(const esp_partition_t *part)
      * lays out independent of the partition table flag. */
     s_port.prog_align = (part->encrypted || esp_flash_encryption_enabled()) ? 16u : 1u;
 
-    esc_idf_flash_install(&s_port);
+    memcpy(&s_port.flash_read, &k_flash, sizeof(k_flash));
 #if CONFIG_ESP_SECURE_CERT_SECURE_VERIFICATION
-    esc_idf_secure_boot_install(&s_port);
+    s_port.secure_boot_key_digests = esc_idf_sb_digests;
 #endif
 }
 
@@ -97,19 +147,9 @@ const esc_port_t *esc_port_get(const void *selected)
     return &s_port;
 }
 
-const esc_port_t *esc_port_chip(void)
+__attribute__((noinline)) const esc_port_t *esc_port_chip(void)
 {
-    /* Filled on first use (on every use on a chip without HMAC, which is
-     * harmless); tasks doing it at the same time write the same pointers. */
-    static esc_port_t s_chip;
-    if (s_chip.hmac_calculate == NULL) {
-        esc_idf_efuse_install(&s_chip);
-        esc_idf_crypto_install(&s_chip);
-#if defined(ESP_SECURE_CERT_WRITE_API)
-        esc_idf_lock_install(&s_chip); /* one lock for the whole chip */
-#endif
-    }
-    return &s_chip;
+    return &k_chip;
 }
 
 bool esc_port_ptr_in_flash_map(const void *p)
