@@ -33,7 +33,10 @@ echo "=== fuzz: ${fuzz_seconds}s"
 CC=clang cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=Debug -DESC_BUILD_FUZZ=ON -DESC_BUILD_TESTS=OFF >/dev/null
 cmake --build build/fuzz -j "$jobs" --target fuzz_partition >/dev/null
 mkdir -p build/fuzz/corpus
-find tests/vectors -name '*.bin' -size -64k -exec cp {} build/fuzz/corpus/ \;
+# Every vector seeds the corpus: many share a file name, so name each by its path.
+find tests/vectors -name '*.bin' -size -64k | while read -r f; do
+    cp "$f" "build/fuzz/corpus/$(echo "${f#tests/vectors/}" | tr '/' '_')"
+done
 for crash in fuzz/regressions/*; do
     [ -f "$crash" ] && build/fuzz/fuzz_partition "$crash" >/dev/null
 done

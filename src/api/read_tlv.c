@@ -100,8 +100,12 @@ esp_err_t esp_secure_cert_get_tlv_info(esp_secure_cert_tlv_config_t *tlv_config,
 esp_err_t esp_secure_cert_free_tlv_info(esp_secure_cert_tlv_info_t *tlv_info)
 {
     if (tlv_info != NULL) {
-        /* Decrypted or derived values are secrets on the heap. */
-        esc_value_free(tlv_info->data);
+        /* Decrypted or derived values are secrets on the heap. TLV_END's
+         * pointer marks the end of the list, one past the mapping when the
+         * entries fill the partition: it is never ours to free. */
+        if (tlv_info->type != ESP_SECURE_CERT_TLV_END) {
+            esc_value_free(tlv_info->data);
+        }
         tlv_info->data = NULL;
     }
     return ESP_OK;
