@@ -36,9 +36,10 @@ int esc_pbkdf2_hmac_sha256_prf(esc_prf_fn prf, void *prf_ctx, const uint8_t *sal
 
     /* u[0], u[1]: U_j alternates between them, so the callback never sees
      * its input and output overlap; u[2] is T, the xor of all U_j. One array
-     * so that one wipe covers every secret. */
-    uint8_t u[3][ESC_SHA256_LEN];
-    uint8_t *t = u[2];
+     * so that one wipe covers every secret; words, so that the xor takes
+     * eight steps, not 32. */
+    uint32_t u[3][ESC_SHA256_LEN / 4];
+    uint32_t *t = u[2];
     int rc = ESC_CRYPTO_OK;
     size_t done = 0;
     for (uint32_t block = 1; done < out_len; block++) {
@@ -51,15 +52,15 @@ int esc_pbkdf2_hmac_sha256_prf(esc_prf_fn prf, void *prf_ctx, const uint8_t *sal
         size_t in_len = salt_len + 4;
         memset(t, 0, ESC_SHA256_LEN);
         for (uint32_t i = 0; i < iterations; i++) {
-            uint8_t *uj = u[i & 1u];
-            if (prf(prf_ctx, in, in_len, uj) != 0) {
+            uint32_t *uj = u[i & 1u];
+            if (prf(prf_ctx, in, in_len, (uint8_t *)uj) != 0) {
                 rc = ESC_CRYPTO_ERR_BACKEND;
                 goto out;
             }
-            for (size_t k = 0; k < ESC_SHA256_LEN; k++) {
+            for (size_t k = 0; k < ESC_SHA256_LEN / 4; k++) {
                 t[k] ^= uj[k];
             }
-            in = uj;
+            in = (const uint8_t *)uj;
             in_len = ESC_SHA256_LEN;
         }
         size_t take = out_len - done < ESC_SHA256_LEN ? out_len - done : ESC_SHA256_LEN;
