@@ -1,4 +1,5 @@
 /* Signature verification (ECDSA, RSA-PSS) and SHA-256/384 over PSA. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "esc_crypto_psa.h"
@@ -171,12 +172,19 @@ int esc_rsa_pss_sha256_verify_digest(const uint8_t *n, size_t n_len, uint32_t e,
     if (n[0] == 0 || (n[n_len - 1] & 1u) == 0 || e < 3 || (e & 1u) == 0) {
         return ESC_CRYPTO_ERR_KEY;
     }
-    uint8_t der[ESC_RSA_PUB_DER_MAX];
+    /* On the heap: on the stack it would put verify_partition_signature's
+     * call chain over 1 KiB (ci/idf_check.sh reports it). A public key, so
+     * nothing to wipe. */
+    uint8_t *der = malloc(ESC_RSA_PUB_DER_MAX);
+    if (der == NULL) {
+        return ESC_CRYPTO_ERR_SPACE;
+    }
     size_t der_size = rsa_public_der(der, n, n_len, e);
 
     const psa_algorithm_t alg = PSA_ALG_RSA_PSS(PSA_ALG_SHA_256);
     psa_key_id_t id = 0;
     int rc = esc_psa_import(PSA_KEY_TYPE_RSA_PUBLIC_KEY, alg, PSA_KEY_USAGE_VERIFY_HASH, der, der_size, &id);
+    free(der);
     if (rc != ESC_CRYPTO_OK) {
         return rc;
     }
