@@ -179,6 +179,7 @@ void esc_tail_plan(const uint8_t *img, uint32_t size, uint32_t prog_align, esc_t
     }
     out->end = x;
     out->dirty_end = d;
+    out->filler_end = x;
     if (d == x) {
         return;
     }
