@@ -275,7 +275,7 @@ esp_err_t esc_flash_append(const esc_port_t *port, const esc_write_item_t *items
             }
         }
         if (i == MAX_REPAIRS) {
-            ESC_LOGE(TAG, "repair at 0x%x does not hold", (unsigned)plan.end);
+            ESC_LOGE(TAG, "repair failed at 0x%x", (unsigned)plan.end);
             err = ESP_ERR_SECURE_CERT_FLASH_WRITE_FAILED;
         } else if (plan.kind == ESC_TAIL_FORWARD) {
             ESC_LOGW(TAG, "completing the entry a power cut interrupted at 0x%x", (unsigned)plan.end);
@@ -328,9 +328,8 @@ esp_err_t esc_flash_erase_all(const esc_port_t *port)
 
 esp_err_t esc_flash_is_erased(const esc_port_t *port, size_t off, size_t len, bool *erased)
 {
-    if (port == NULL || erased == NULL) {
-        return ESP_ERR_INVALID_ARG;
-    }
+    /* port and erased: checked by the only caller,
+     * esp_secure_cert_check_flash_erased. */
     if (len > port->partition_size || off > port->partition_size - len) {
         return ESP_ERR_INVALID_SIZE;
     }

@@ -137,7 +137,8 @@ esp_err_t esc_flash_append(const esc_port_t *port, const esc_write_item_t *items
 /* Erase the whole partition. ESP_ERR_SECURE_CERT_ERASE_FAILED on failure. */
 esp_err_t esc_flash_erase_all(const esc_port_t *port);
 
-/* Whether [off, off+len) reads as 0xFF. ESP_ERR_INVALID_SIZE out of range,
+/* Whether [off, off+len) reads as 0xFF (port and erased not NULL).
+ * ESP_ERR_INVALID_SIZE out of range,
  * ESP_ERR_SECURE_CERT_FLASH_READ_FAILED if a read fails. */
 esp_err_t esc_flash_is_erased(const esc_port_t *port, size_t off, size_t len, bool *erased);
 
