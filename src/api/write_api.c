@@ -76,12 +76,8 @@ esp_err_t esc_write_items(const esc_write_item_t *items, size_t n, const esp_sec
 esp_err_t esp_secure_cert_append_tlv(esp_secure_cert_tlv_info_t *tlv_info,
                                      const esp_secure_cert_write_config_t *write_config)
 {
-    esc_write_item_t item;
-    esp_err_t err = esc_write_item_from_info(tlv_info, &item);
-    if (err != ESP_OK) {
-        return err;
-    }
-    return esc_write_items(&item, 1, write_config);
+    /* A batch of one: the same checks, error codes and bytes. */
+    return esp_secure_cert_append_tlv_batch(tlv_info, 1, write_config);
 }
 
 esp_err_t esp_secure_cert_append_tlv_batch(esp_secure_cert_tlv_info_t *tlv_entries, size_t num_entries,
@@ -103,7 +99,7 @@ esp_err_t esp_secure_cert_append_tlv_batch(esp_secure_cert_tlv_info_t *tlv_entri
     for (size_t i = 0; i < num_entries && err == ESP_OK; i++) {
         err = esc_write_item_from_info(&tlv_entries[i], &items[i]);
         if (err != ESP_OK) {
-            ESC_LOGE(TAG, "batch entry %u invalid", (unsigned)i);
+            ESC_LOGE(TAG, "entry %u invalid", (unsigned)i);
         }
     }
     if (err == ESP_OK) {

@@ -22,26 +22,27 @@ esp_err_t esc_buffer_append(uint8_t *buf, size_t size, size_t *bytes_written, co
         off = esc_write_list_end(buf, size);
     } else {
         /* The original trusted *bytes_written blindly; an offset inside an
-         * entry or after garbage would make an image no reader can walk. */
+         * entry or after garbage would make an image no reader can walk.
+         * Entries are multiples of 16 bytes, so an offset where the walk
+         * ends is 16-aligned too. */
         off = *bytes_written;
-        if (off > size || off % ESC_TLV_ALIGN != 0 || esc_write_list_end(buf, off) != off) {
-            ESC_LOGE(TAG, "bytes_written %u is not the end of the entries", (unsigned)off);
+        if (off > size || esc_write_list_end(buf, off) != off) {
+            ESC_LOGE(TAG, "bytes_written %u != end of entries", (unsigned)off);
             return ESP_ERR_SECURE_CERT_WRITE_OFFSET_INVALID;
         }
     }
     esp_err_t err = esc_write_check_absent(buf, off, items, n);
+    size_t need = esc_write_encode(items, n, NULL);
+    if (err == ESP_OK) {
+        err = esc_write_room(need, size - off, ESP_ERR_SECURE_CERT_BUFFER_OVERFLOW);
+    }
+    if (err == ESP_OK && need == 0) {
+        err = ESP_ERR_SECURE_CERT_TLV_INVALID_DATA; /* see esc_write_encode */
+    }
     if (err != ESP_OK) {
         return err;
     }
-    size_t need = esc_write_image_size(items, n);
-    if (need > size - off) {
-        ESC_LOGE(TAG, "buffer full: need %u, free %u", (unsigned)need, (unsigned)(size - off));
-        return ESP_ERR_SECURE_CERT_BUFFER_OVERFLOW;
-    }
-    err = esc_write_encode(items, n, buf + off, size - off);
-    if (err != ESP_OK) {
-        return err;
-    }
+    esc_write_encode(items, n, buf + off);
     if (bytes_written != NULL) {
         *bytes_written = off + need;
     }

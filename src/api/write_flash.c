@@ -28,19 +28,47 @@
  * against a flash that does not keep what is programmed. */
 #define MAX_REPAIRS 16
 
-/* Log a failed flash operation; returns err. */
-static esp_err_t flash_failed(const char *op, uint32_t off, esp_err_t err)
+/* The three flash operations share one call and one message; their error
+ * codes are consecutive, in this order. */
+enum { OP_PROGRAM, OP_READ, OP_ERASE };
+_Static_assert(ESP_ERR_SECURE_CERT_FLASH_READ_FAILED == ESP_ERR_SECURE_CERT_FLASH_WRITE_FAILED + OP_READ &&
+                   ESP_ERR_SECURE_CERT_ERASE_FAILED == ESP_ERR_SECURE_CERT_FLASH_WRITE_FAILED + OP_ERASE,
+               "flash error codes");
+
+static esp_err_t flash_equals(const esc_port_t *port, uint32_t off, const uint8_t *want, size_t len, bool *same);
+
+/* Read, erase, or program and read back (the data must then be in flash
+ * exactly). Empty ranges are no-ops. */
+static esp_err_t flash_op(const esc_port_t *port, int op, uint32_t off, void *buf, size_t len)
 {
-    ESC_LOGE(TAG, "flash %s failed at 0x%x", op, (unsigned)off);
-    return err;
+    static const char names[][6] = {"write", "read", "erase"};
+    esp_err_t r = ESP_OK;
+    bool same = true;
+    if (len == 0) {
+        return ESP_OK;
+    }
+    if (op == OP_ERASE) {
+        r = port->flash_erase(port, off, len);
+    } else if (op == OP_READ) {
+        r = port->flash_read(port, off, buf, len);
+    } else if (port->flash_program(port, off, buf, len) == ESP_OK) {
+        r = flash_equals(port, off, buf, len, &same);
+        if (r != ESP_OK) {
+            return r; /* the read failed, and said so */
+        }
+    } else {
+        same = false;
+    }
+    if (r != ESP_OK || !same) {
+        ESC_LOGE(TAG, "flash %s failed at 0x%x", names[op], (unsigned)off);
+        return ESP_ERR_SECURE_CERT_FLASH_WRITE_FAILED + op;
+    }
+    return ESP_OK;
 }
 
 static esp_err_t read_flash(const esc_port_t *port, uint32_t off, void *dst, size_t len)
 {
-    if (port->flash_read(port, off, dst, len) != ESP_OK) {
-        return flash_failed("read", off, ESP_ERR_SECURE_CERT_FLASH_READ_FAILED);
-    }
-    return ESP_OK;
+    return flash_op(port, OP_READ, off, dst, len);
 }
 
 /* Read [off, off+len) back in chunks: *same is whether it equals `want`
@@ -70,22 +98,9 @@ static esp_err_t flash_equals(const esc_port_t *port, uint32_t off, const uint8_
     return ESP_OK;
 }
 
-/* Program and read back: the data must now be in flash exactly. */
 static esp_err_t program(const esc_port_t *port, uint32_t off, const uint8_t *data, size_t len)
 {
-    if (len == 0) {
-        return ESP_OK;
-    }
-    bool same = false;
-    esp_err_t err = ESP_ERR_SECURE_CERT_FLASH_WRITE_FAILED;
-    if (port->flash_program(port, off, data, len) == ESP_OK) {
-        err = flash_equals(port, off, data, len, &same);
-    }
-    if (err == ESP_ERR_SECURE_CERT_FLASH_WRITE_FAILED || (err == ESP_OK && !same)) {
-        /* the program failed, or flash does not hold what was programmed */
-        err = flash_failed("write", off, ESP_ERR_SECURE_CERT_FLASH_WRITE_FAILED);
-    }
-    return err;
+    return flash_op(port, OP_PROGRAM, off, (void *)(uintptr_t)data, len);
 }
 
 /* Byte-programmable flash: type/subtype/length, then the magic (the commit). */
@@ -156,14 +171,6 @@ static esp_err_t write_filler(const esc_port_t *port, uint32_t x, uint32_t y, ui
     return err != ESP_OK ? err : program(port, x, img + x, head);
 }
 
-static esp_err_t erase_range(const esc_port_t *port, uint32_t from, uint32_t to)
-{
-    if (port->flash_erase(port, from, to - from) != ESP_OK) {
-        return flash_failed("erase", from, ESP_ERR_SECURE_CERT_ERASE_FAILED);
-    }
-    return ESP_OK;
-}
-
 /*
  * STUCK: erase from the sector holding the end of the list x through the
  * last dirty sector. If x starts a sector, nothing committed is there and the
@@ -177,14 +184,12 @@ static esp_err_t erase_tail(const esc_port_t *port, const esc_tail_plan_t *plan,
     uint32_t x = plan->end;
     uint32_t e = port->erase_size;
     uint32_t s = x - x % e;
+    /* dirty_end <= partition_size, a multiple of e: no clamp needed */
     uint32_t to = (plan->dirty_end + e - 1) / e * e;
-    if (to > port->partition_size) {
-        to = port->partition_size;
-    }
     ESC_LOGW(TAG, "a power cut left 0x%x..0x%x unusable: erasing 0x%x..0x%x and re-programming the %u bytes of "
                   "entries it held", (unsigned)x, (unsigned)plan->dirty_end, (unsigned)s, (unsigned)to,
              (unsigned)(x - s));
-    esp_err_t err = erase_range(port, s, to);
+    esp_err_t err = flash_op(port, OP_ERASE, s, NULL, to - s);
     /* [0, x) is whole entries (x is where the reader's walk of this image
      * ended): the entry that straddles the sector start (if any) has its
      * header in the previous sector, its tail goes back as plain bytes. */
@@ -207,20 +212,11 @@ static esp_err_t erase_tail(const esc_port_t *port, const esc_tail_plan_t *plan,
 
 static bool port_usable(const esc_port_t *port)
 {
-    uint32_t a = port->prog_align == 0 ? 1 : port->prog_align;
-    return port->flash_read != NULL && port->flash_program != NULL && port->flash_erase != NULL &&
-           port->partition_size >= BLOCK && port->erase_size >= BLOCK && port->erase_size % BLOCK == 0 &&
-           port->partition_size % port->erase_size == 0 && a <= BLOCK && BLOCK % a == 0;
-}
-
-/* ESP_ERR_INVALID_SIZE unless `len` bytes fit in [at, size). */
-static esp_err_t room_for(size_t len, uint32_t size, uint32_t at)
-{
-    if (len > size - at) {
-        ESC_LOGE(TAG, "partition full: need %u, free %u", (unsigned)len, (unsigned)(size - at));
-        return ESP_ERR_INVALID_SIZE;
-    }
-    return ESP_OK;
+    /* Sectors a non-zero multiple of 16 bytes, the partition a non-zero
+     * number of sectors, prog_align 0 (= 1) or a power of two up to 16. */
+    uint32_t e = port->erase_size, p = port->partition_size, a = port->prog_align;
+    return port->flash_read != NULL && port->flash_program != NULL && port->flash_erase != NULL && e != 0 &&
+           (e % BLOCK) == 0 && p != 0 && p % e == 0 && a <= BLOCK && (a & (a - 1)) == 0;
 }
 
 esp_err_t esc_flash_append(const esc_port_t *port, const esc_write_item_t *items, size_t n,
@@ -237,8 +233,11 @@ esp_err_t esc_flash_append(const esc_port_t *port, const esc_write_item_t *items
         return ESP_ERR_SECURE_CERT_PARTITION_ACCESS_FAILED;
     }
     uint32_t size = port->partition_size;
-    size_t len = esc_write_image_size(items, n);
-    esp_err_t err = room_for(len, size, 0);
+    size_t len = esc_write_encode(items, n, NULL);
+    esp_err_t err = esc_write_room(len, size, ESP_ERR_INVALID_SIZE);
+    if (err == ESP_OK && len == 0) {
+        err = ESP_ERR_SECURE_CERT_TLV_INVALID_DATA; /* see esc_write_encode */
+    }
     if (err != ESP_OK) {
         return err;
     }
@@ -246,7 +245,8 @@ esp_err_t esc_flash_append(const esc_port_t *port, const esc_write_item_t *items
     uint8_t *enc = malloc(len);
     err = ESP_ERR_SECURE_CERT_WRITE_NO_MEMORY;
     if (img != NULL && enc != NULL) {
-        err = esc_write_encode(items, n, enc, len);
+        err = ESP_OK;
+        esc_write_encode(items, n, enc);
     }
     esc_tail_plan_t plan;
     bool checked = false;
@@ -268,14 +268,14 @@ esp_err_t esc_flash_append(const esc_port_t *port, const esc_write_item_t *items
             }
             checked = true;
             if (err == ESP_OK) {
-                err = room_for(len, size, plan.kind == ESC_TAIL_FILLER ? plan.filler_end : plan.end);
+                err = esc_write_room(len, size - plan.filler_end, ESP_ERR_INVALID_SIZE);
             }
             if (err != ESP_OK || plan.kind == ESC_TAIL_CLEAN) {
                 break;
             }
         }
         if (i == MAX_REPAIRS) {
-            ESC_LOGE(TAG, "repair at 0x%x does not hold", (unsigned)plan.end);
+            ESC_LOGE(TAG, "repair failed at 0x%x", (unsigned)plan.end);
             err = ESP_ERR_SECURE_CERT_FLASH_WRITE_FAILED;
         } else if (plan.kind == ESC_TAIL_FORWARD) {
             ESC_LOGW(TAG, "completing the entry a power cut interrupted at 0x%x", (unsigned)plan.end);
@@ -323,14 +323,13 @@ esp_err_t esc_flash_erase_all(const esc_port_t *port)
     if (port == NULL || port->flash_erase == NULL || port->partition_size == 0) {
         return ESP_ERR_SECURE_CERT_PARTITION_NOT_FOUND;
     }
-    return erase_range(port, 0, port->partition_size);
+    return flash_op(port, OP_ERASE, 0, NULL, port->partition_size);
 }
 
 esp_err_t esc_flash_is_erased(const esc_port_t *port, size_t off, size_t len, bool *erased)
 {
-    if (port == NULL || erased == NULL) {
-        return ESP_ERR_INVALID_ARG;
-    }
+    /* port and erased: checked by the only caller,
+     * esp_secure_cert_check_flash_erased. */
     if (len > port->partition_size || off > port->partition_size - len) {
         return ESP_ERR_INVALID_SIZE;
     }

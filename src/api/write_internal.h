@@ -66,11 +66,13 @@ esp_err_t esc_write_resolve_config(const esp_secure_cert_write_config_t *in, esp
 
 /* ---- encoding (write_encode.c) ---- */
 
-/* Bytes the items take once encoded (each a multiple of 16). */
-size_t esc_write_image_size(const esc_write_item_t *items, size_t n);
+/* Encode the items back to back into dst (sized by a first call with dst
+ * NULL, which only counts). Returns the image size (each entry a multiple of
+ * 16), or 0 if an item has NULL data with a non-zero length. */
+size_t esc_write_encode(const esc_write_item_t *items, size_t n, uint8_t *dst);
 
-/* Encode the items back to back into dst (cap >= esc_write_image_size). */
-esp_err_t esc_write_encode(const esc_write_item_t *items, size_t n, uint8_t *dst, size_t cap);
+/* `err` (and a message with both sizes) if need > avail, else ESP_OK. */
+esp_err_t esc_write_room(size_t need, size_t avail, esp_err_t err);
 
 /* ---- reading a partition image the way readers do (write_scan.c) ---- */
 
@@ -86,6 +88,10 @@ uint32_t esc_write_list_end(const uint8_t *img, size_t size);
  * accepted non-filler entry of `img` (up to the list's end) has the
  * (type, subtype) of one of the items. */
 esp_err_t esc_write_check_absent(const uint8_t *img, size_t size, const esc_write_item_t *items, size_t n);
+
+/* ESP_ERR_SECURE_CERT_TLV_ALREADY_EXISTS (and a message naming it) if one
+ * of the n items has this (type, subtype). */
+esp_err_t esc_write_not_in(const esc_write_item_t *items, size_t n, unsigned type, unsigned subtype);
 
 /* ---- buffer mode (write_buffer.c) ---- */
 
@@ -131,7 +137,8 @@ esp_err_t esc_flash_append(const esc_port_t *port, const esc_write_item_t *items
 /* Erase the whole partition. ESP_ERR_SECURE_CERT_ERASE_FAILED on failure. */
 esp_err_t esc_flash_erase_all(const esc_port_t *port);
 
-/* Whether [off, off+len) reads as 0xFF. ESP_ERR_INVALID_SIZE out of range,
+/* Whether [off, off+len) reads as 0xFF (port and erased not NULL).
+ * ESP_ERR_INVALID_SIZE out of range,
  * ESP_ERR_SECURE_CERT_FLASH_READ_FAILED if a read fails. */
 esp_err_t esc_flash_is_erased(const esc_port_t *port, size_t off, size_t len, bool *erased);
 

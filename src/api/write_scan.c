@@ -21,18 +21,28 @@ uint32_t esc_write_list_end(const uint8_t *img, size_t size)
     return (uint32_t)end;
 }
 
+esp_err_t esc_write_not_in(const esc_write_item_t *items, size_t n, unsigned type, unsigned subtype)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (items[i].type == type && items[i].subtype == subtype) {
+            ESC_LOGE(TAG, "type %u subtype %u: duplicate", type, subtype);
+            return ESP_ERR_SECURE_CERT_TLV_ALREADY_EXISTS;
+        }
+    }
+    return ESP_OK;
+}
+
 esp_err_t esc_write_check_absent(const uint8_t *img, size_t size, const esc_write_item_t *items, size_t n)
 {
     size_t off = 0;
     esc_tlv_entry_t e;
-    while (off < size && esc_tlv_decode(img, size, off, &e) == ESC_TLV_OK && e.crc_ok) {
-        for (size_t i = 0; i < n && e.type != ESC_WRITE_FILLER_TYPE; i++) {
-            if (items[i].type == e.type && items[i].subtype == e.subtype) {
-                ESC_LOGE(TAG, "type %u subtype %u exists", e.type, e.subtype);
-                return ESP_ERR_SECURE_CERT_TLV_ALREADY_EXISTS;
-            }
+    esp_err_t err = ESP_OK;
+    /* esc_tlv_decode reports ESC_TLV_END at or past the end of the image. */
+    while (err == ESP_OK && esc_tlv_decode(img, size, off, &e) == ESC_TLV_OK && e.crc_ok) {
+        if (e.type != ESC_WRITE_FILLER_TYPE) {
+            err = esc_write_not_in(items, n, e.type, e.subtype);
         }
         off += e.total_len;
     }
-    return ESP_OK;
+    return err;
 }

@@ -81,12 +81,11 @@ static void try_length(const uint8_t *img, uint32_t x, uint32_t total, const uin
     uint32_t target = base ^ esc_crc32_final(esc_le32(img + x + total - 4));
 
     /* Contribution of flipping bit b of header bytes 8..11 (b / 8 = byte - 8);
-     * the subtype (byte 9) never changes. */
+     * the subtype (byte 9) never changes, so e[8..15] go unused. */
     uint32_t e[32];
     for (int b = 0; b < 32; b++) {
         uint8_t mask = (uint8_t)(1u << (b & 7));
-        e[b] = (b >> 3) == 1 ? 0
-                             : advance_zeros(esc_crc32_update(0, &mask, 1), (size_t)(3 - (b >> 3)) + total - 16);
+        e[b] = advance_zeros(esc_crc32_update(0, &mask, 1), (size_t)(3 - (b >> 3)) + total - 16);
     }
     for (uint32_t n = total >= 31 ? total - 31 : 0; n + 16 <= total && n <= 0xFFFFu; n++) {
         if (esc_tlv_total_len(n) != total || (n & ~n_cur) != 0) {
@@ -179,6 +178,7 @@ void esc_tail_plan(const uint8_t *img, uint32_t size, uint32_t prog_align, esc_t
     }
     out->end = x;
     out->dirty_end = d;
+    out->filler_end = x;
     if (d == x) {
         return;
     }
@@ -195,27 +195,26 @@ void esc_tail_plan(const uint8_t *img, uint32_t size, uint32_t prog_align, esc_t
      * byte-programmable flash, while the type and length bytes are
      * untouched, keeps what readers saw as the truth. A written 16-byte
      * block cannot be programmed again. */
-    if (y <= size && (first_erased || prog_align == 1) && filler_fits(img, x, y, 0)) {
-        out->kind = ESC_TAIL_FILLER;
-        out->filler_end = y;
+    if (!first_erased && prog_align != 1) {
         return;
     }
-    if (prog_align != 1) {
-        return;
-    }
-    /* Type/length being written (or no room for a filler): finish the entry
-     * if its CRC singles out the header it was meant to have. */
-    if (find_forward(img, size, x, d, out->header)) {
-        out->kind = ESC_TAIL_FORWARD;
-        return;
-    }
-    /* A filler already begun here, whose footer was being written. */
-    uint16_t n_cur = esc_le16(img + x + 10);
-    if (n_cur != 0xFFFF) {
-        y = x + esc_tlv_total_len(n_cur);
-        if (y >= x + 2 * BLOCK && y <= size && y >= d && filler_fits(img, x, y, 1)) {
+    for (int footer = 0;; footer = 1) {
+        if (y >= x + 2 * BLOCK && y <= size && y >= d && filler_fits(img, x, y, footer)) {
             out->kind = ESC_TAIL_FILLER;
             out->filler_end = y;
+            return;
         }
+        if (footer || prog_align != 1) {
+            return;
+        }
+        /* Type/length being written (or no room for a filler): finish the
+         * entry if its CRC singles out the header it was meant to have. */
+        if (find_forward(img, size, x, d, out->header)) {
+            out->kind = ESC_TAIL_FORWARD;
+            return;
+        }
+        /* A filler already begun here, whose footer was being written
+         * (a length of 0xFFFF is too long for a filler: filler_fits). */
+        y = x + esc_tlv_total_len(esc_le16(img + x + 10));
     }
 }

@@ -32,7 +32,7 @@ typedef struct {
     esc_tail_kind_t kind;
     uint32_t end;        /* end of the accepted entries */
     uint32_t dirty_end;  /* one past the last byte != 0xFF after end; == end when clean */
-    uint32_t filler_end; /* FILLER: end of the filler */
+    uint32_t filler_end; /* FILLER: end of the filler; else == end (where room starts) */
     uint8_t header[12];  /* FORWARD: the header to complete at end */
 } esc_tail_plan_t;
 

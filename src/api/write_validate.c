@@ -20,8 +20,9 @@ static bool type_is_storable(unsigned type)
 
 esp_err_t esc_write_item_from_info(const esp_secure_cert_tlv_info_t *info, esc_write_item_t *out)
 {
-    /* NULL arguments: the error codes say it, no message. */
-    if (info == NULL || out == NULL) {
+    /* A NULL argument: the error code says it, no message. Every caller
+     * passes its own `out`. */
+    if (info == NULL) {
         return ESP_ERR_INVALID_ARG;
     }
     if (info->data == NULL && info->length > 0) {
@@ -49,15 +50,11 @@ esp_err_t esc_write_item_from_info(const esp_secure_cert_tlv_info_t *info, esc_w
 esp_err_t esc_write_items_unique(const esc_write_item_t *items, size_t n)
 {
     /* Batches are a handful of entries: quadratic is fine and needs no memory. */
-    for (size_t i = 0; i < n; i++) {
-        for (size_t j = i + 1; j < n; j++) {
-            if (items[i].type == items[j].type && items[i].subtype == items[j].subtype) {
-                ESC_LOGE(TAG, "type %u subtype %u twice in batch", items[i].type, items[i].subtype);
-                return ESP_ERR_SECURE_CERT_TLV_ALREADY_EXISTS;
-            }
-        }
+    esp_err_t err = ESP_OK;
+    for (size_t i = 1; i < n && err == ESP_OK; i++) {
+        err = esc_write_not_in(items, i, items[i].type, items[i].subtype);
     }
-    return ESP_OK;
+    return err;
 }
 
 esp_err_t esc_write_resolve_config(const esp_secure_cert_write_config_t *in, esp_secure_cert_write_config_t *out)
