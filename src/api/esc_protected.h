@@ -34,7 +34,8 @@ esp_err_t esc_protected_gcm_key_iv(const esc_port_t *port, int key_block, uint8_
  * same subtype. Freed with esc_value_free. */
 esp_err_t esc_protected_value(const esc_view_t *view, const esc_tlv_entry_t *e, char **out, uint32_t *out_len);
 
-/* An eFuse key block used through the port's HMAC peripheral. */
+/* An eFuse key block used through the port's HMAC peripheral (port NULL:
+ * esc_port_chip(), whose HMAC peripheral needs no partition). */
 typedef struct {
     const esc_port_t *port;
     int key_block;

@@ -38,7 +38,7 @@ int esp_pbkdf2_hmac_sha256(hmac_key_id_t hmac_key_id, const unsigned char *salt,
     /* The HMAC peripheral is the chip's: no partition is needed. The chip
      * port has hmac_calculate wherever this file is built (HMAC chips, the
      * host), and a failing HMAC call is logged by esc_protected_hmac_prf. */
-    esc_hmac_prf_t key = {.port = esc_port_chip(), .key_block = (int)hmac_key_id};
+    esc_hmac_prf_t key = {.port = NULL /* the chip's */, .key_block = (int)hmac_key_id};
     return esc_pbkdf2_hmac_sha256_prf(esc_protected_hmac_prf, &key, salt, salt_len, (uint32_t)iteration_count,
                                       output, key_length) == ESC_CRYPTO_OK
                ? 0
@@ -100,7 +100,7 @@ esp_err_t esp_secure_cert_calc_public_key(const uint8_t *priv_key_buf, size_t pr
     }
     int rc = esc_p256_public_from_private(priv_key_buf, pub_key_buf);
     if (rc != ESC_CRYPTO_OK) {
-        ESC_LOGE(TAG, "public key calc failed (%d)", rc);
+        ESC_LOGE(TAG, "pubkey calc failed (%d)", rc);
         return ESP_FAIL;
     }
     *pub_key_len = ESC_P256_PUB_LEN;

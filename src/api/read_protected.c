@@ -68,7 +68,8 @@ esp_err_t esc_protected_gcm_key_iv(const esc_port_t *port, int key_block, uint8_
 int esc_protected_hmac_prf(void *ctx, const uint8_t *msg, size_t len, uint8_t out[ESC_SHA256_LEN])
 {
     const esc_hmac_prf_t *p = ctx;
-    if (p->port->hmac_calculate(p->port, p->key_block, msg, len, out) != ESP_OK) {
+    const esc_port_t *port = p->port != NULL ? p->port : esc_port_chip();
+    if (port->hmac_calculate(port, p->key_block, msg, len, out) != ESP_OK) {
         ESC_API_LOGE("HMAC peripheral failed");
         return ESC_CRYPTO_ERR_BACKEND;
     }
@@ -103,7 +104,7 @@ esp_err_t esc_protected_value(const esc_view_t *view, const esc_tlv_entry_t *e, 
         esc_tlv_entry_t salt;
         if (esc_tlv_find(view->base, view->size, 5 /* HMAC_ECDSA_KEY_SALT */, e->subtype, &salt) != ESC_TLV_OK ||
             salt.length == 0) {
-            ESC_LOGE(TAG, "HMAC_ECDSA_KEY_SALT %u missing or empty", e->subtype);
+            ESC_LOGE(TAG, "no salt for subtype %u", e->subtype);
             return ESP_FAIL;
         }
         in = view->base + salt.data_offset;
@@ -111,7 +112,7 @@ esp_err_t esc_protected_value(const esc_view_t *view, const esc_tlv_entry_t *e, 
         n = ESC_P256_SEC1_DER_LEN;
     } else {
         if (in_len < ESC_HMAC_TAG_LEN) {
-            ESC_API_LOGE("encrypted entry shorter than its tag");
+            ESC_API_LOGE("encrypted entry < 16 bytes");
             return ESP_ERR_INVALID_SIZE;
         }
         n = in_len - ESC_HMAC_TAG_LEN;
@@ -134,22 +135,27 @@ esp_err_t esc_protected_value(const esc_view_t *view, const esc_tlv_entry_t *e, 
      * eFuse key, wiped below on every path. */
     uint8_t k[ESC_HMAC_AES_KEY_LEN + ESC_HMAC_IV_LEN];
     int rc = ESC_CRYPTO_OK;
+    const char *why;
     if (derive) {
         err = esc_protected_derive_scalar(view->port, blk, in, in_len, k);
         if (err == ESP_OK) {
             rc = esc_p256_sec1_der(k, buf, ESC_P256_SEC1_DER_LEN, &n);
         }
+        why = "bad derived P-256 key";
     } else {
         err = esc_protected_gcm_key_iv(view->port, blk, k, k + ESC_HMAC_AES_KEY_LEN);
         if (err == ESP_OK) {
             rc = esc_aes256_gcm_decrypt(k, k + ESC_HMAC_AES_KEY_LEN, ESC_HMAC_IV_LEN, in, n, in + n, buf);
         }
+        why = rc == ESC_CRYPTO_ERR_AUTH ? "decrypt: bad tag" : "decrypt failed";
     }
+    /* One wipe for every path: the barrier keeps the compiler from copying
+     * it into each branch to specialise the checks below. */
+    __asm__("" : "+r"(rc), "+r"(err), "+r"(why));
     esc_zeroize(k, sizeof(k));
     if (rc != ESC_CRYPTO_OK) {
         /* Only the decryption reports ESC_CRYPTO_ERR_AUTH. */
-        ESC_API_LOGE(derive ? "derived key is not a P-256 key"
-                     : rc == ESC_CRYPTO_ERR_AUTH ? "decrypt: tag mismatch" : "decrypt failed");
+        ESC_API_LOGE(why);
         err = rc == ESC_CRYPTO_ERR_AUTH ? ESP_ERR_INVALID_MAC : ESP_FAIL;
     }
     if (err != ESP_OK) {

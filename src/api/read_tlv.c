@@ -23,7 +23,7 @@ esp_err_t esc_entry_value(const esc_view_t *view, uint8_t type, uint8_t subtype,
     esc_tlv_result_t r = esc_tlv_find(view->base, view->size, type, subtype, &e);
     if (r != ESC_TLV_OK) {
         if (r == ESC_TLV_ERR_CRC || r == ESC_TLV_ERR_TRUNCATED) {
-            ESC_LOGE(TAG, r == ESC_TLV_ERR_CRC ? "TLV %u/%u: bad CRC" : "TLV list truncated before %u/%u", type,
+            ESC_LOGE(TAG, r == ESC_TLV_ERR_CRC ? "TLV %u/%u: bad CRC" : "TLV %u/%u: list truncated", type,
                      subtype);
         }
         /* The original knows only ESP_OK and ESP_FAIL for lookups. */
@@ -136,16 +136,13 @@ esp_err_t esp_secure_cert_iterate_to_next_tlv(esp_secure_cert_tlv_iterator_t *tl
     }
     /* As in the original, iteration stops at the first entry whose CRC
      * fails; fillers left by the power-loss repair are stepped over. */
-    for (;;) {
+    do {
         if (!entry_at(&view, next, &e)) {
             return ESP_FAIL;
         }
-        if (e.type != ESC_TLV_TYPE_FILLER) {
-            break;
-        }
         next += e.total_len;
-    }
-    tlv_iterator->iterator = (void *)(uintptr_t)(next + 1);
+    } while (e.type == ESC_TLV_TYPE_FILLER);
+    tlv_iterator->iterator = (void *)(uintptr_t)(e.offset + 1u);
     return ESP_OK;
 }
 
