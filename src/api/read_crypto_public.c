@@ -14,7 +14,7 @@
 
 #if defined(ESP_SECURE_CERT_HOST) || defined(SOC_HMAC_SUPPORTED)
 
-static const char *TAG = "esp_secure_cert_crypto";
+#define TAG esc_api_tag
 
 int esp_pbkdf2_hmac_sha256(hmac_key_id_t hmac_key_id, const unsigned char *salt, size_t salt_len,
                            size_t iteration_count, size_t key_length, unsigned char *output)
@@ -22,24 +22,25 @@ int esp_pbkdf2_hmac_sha256(hmac_key_id_t hmac_key_id, const unsigned char *salt,
     if (key_length == 0) {
         return 0; /* nothing asked, as the original */
     }
-    esc_hmac_prf_t key = {.key_block = (int)hmac_key_id};
     const char *bad = NULL;
     if (output == NULL || (salt == NULL && salt_len > 0)) {
         bad = "NULL salt or output";
-    } else if ((int)hmac_key_id < 0 || (int)hmac_key_id >= ESC_EFUSE_KEY_BLOCKS) {
+    } else if ((unsigned)hmac_key_id >= ESC_EFUSE_KEY_BLOCKS) {
         bad = "key id not 0..5";
-    } else if (iteration_count == 0 || (size_t)(uint32_t)iteration_count != iteration_count) {
+    } else if (iteration_count - 1u >= UINT32_MAX) {
+        /* 0 wraps around; above 2^32-1 only where size_t is wider. */
         bad = "iterations not 1..2^32-1";
-    } else if ((key.port = esc_port_chip())->hmac_calculate == NULL) {
-        /* The HMAC peripheral is the chip's: no partition is needed. */
-        bad = "no HMAC peripheral";
     }
     if (bad != NULL) {
         ESC_LOGE(TAG, "PBKDF2: %s", bad);
         return -1;
     }
-    /* A failing HMAC call is logged by esc_protected_pbkdf2. */
-    return esc_protected_pbkdf2(&key, salt, salt_len, (uint32_t)iteration_count, output, key_length) == ESC_CRYPTO_OK
+    /* The HMAC peripheral is the chip's: no partition is needed. The chip
+     * port has hmac_calculate wherever this file is built (HMAC chips, the
+     * host), and a failing HMAC call is logged by esc_protected_hmac_prf. */
+    esc_hmac_prf_t key = {.port = NULL /* the chip's */, .key_block = (int)hmac_key_id};
+    return esc_pbkdf2_hmac_sha256_prf(esc_protected_hmac_prf, &key, salt, salt_len, (uint32_t)iteration_count,
+                                      output, key_length) == ESC_CRYPTO_OK
                ? 0
                : -1;
 }
@@ -99,7 +100,7 @@ esp_err_t esp_secure_cert_calc_public_key(const uint8_t *priv_key_buf, size_t pr
     }
     int rc = esc_p256_public_from_private(priv_key_buf, pub_key_buf);
     if (rc != ESC_CRYPTO_OK) {
-        ESC_LOGE(TAG, "public key calc failed (%d)", rc);
+        ESC_LOGE(TAG, "pubkey calc failed (%d)", rc);
         return ESP_FAIL;
     }
     *pub_key_len = ESC_P256_PUB_LEN;

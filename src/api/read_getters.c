@@ -147,7 +147,7 @@ esp_err_t esp_secure_cert_get_priv_key_efuse_id(uint8_t *efuse_block_id)
     }
     if (err == ESP_OK) {
         if (e.length < 1) {
-            ESC_API_LOGE("security configuration entry is empty");
+            ESC_API_LOGE("SEC_CFG entry empty");
             return ESP_FAIL;
         }
         *efuse_block_id = value[0];

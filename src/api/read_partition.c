@@ -19,11 +19,10 @@ void esc_api_log_error(const char *msg)
     ESC_LOGE(TAG, "%s", msg);
 }
 
-esp_secure_cert_partition_ctx_t esp_secure_cert_partition_ctx;
-
-/* Our own state, in one struct so that firmware reaches it from one base
- * address. */
+/* All state in one struct so that firmware reaches it from one base
+ * address: the original's context first, then our own. */
 static struct {
+    esp_secure_cert_partition_ctx_t ctx;
     const esc_port_t *port;   /* port of the mapped partition */
     uint32_t generation;      /* port->generation when it was taken */
     const void *selected;     /* partition chosen by tlv_set_partition */
@@ -32,6 +31,9 @@ static struct {
     uint8_t *heap_copy;       /* used when the port cannot map */
 #endif
 } s;
+/* The original's global keeps its name (an application may declare it):
+ * another name for s.ctx. */
+extern esp_secure_cert_partition_ctx_t esp_secure_cert_partition_ctx __attribute__((alias("s")));
 #if !defined(ESP_SECURE_CERT_HOST)
 /* The ESP-IDF port always maps (esc_idf_flash_install sets flash_mmap), so
  * firmware never holds a heap copy. */
@@ -40,26 +42,28 @@ static struct {
 #define HEAP_COPY s.heap_copy
 #endif
 
-/* unmap: whether the old port is still live and its mapping must be
- * released through it (a reconfigured port has already dropped it). */
-static void release_view_of(const esc_port_t *port, bool unmap)
+/* Drop the view. unmap_port: the live port whose mapping is released
+ * through it, or NULL when the mapping belonged to a port that has been
+ * reconfigured (it is already gone, only our own state is dropped). Without
+ * a view this only clears what is already clear. */
+static void release_view_of(const esc_port_t *unmap_port)
 {
-    if (unmap && port != NULL && HEAP_COPY == NULL && port->flash_munmap != NULL &&
-        esp_secure_cert_partition_ctx.esp_secure_cert_mapped_addr != NULL) {
-        port->flash_munmap(port);
+    if (unmap_port != NULL && HEAP_COPY == NULL && unmap_port->flash_munmap != NULL &&
+        s.ctx.esp_secure_cert_mapped_addr != NULL) {
+        unmap_port->flash_munmap(unmap_port);
     }
 #if defined(ESP_SECURE_CERT_HOST)
     free(s.heap_copy);
     s.heap_copy = NULL;
 #endif
     s.view_size = 0;
-    esp_secure_cert_partition_ctx.esp_secure_cert_mapped_addr = NULL;
-    esp_secure_cert_partition_ctx.handle = 0;
+    s.ctx.esp_secure_cert_mapped_addr = NULL;
+    s.ctx.handle = 0;
 }
 
 static void release_view(void)
 {
-    release_view_of(s.port, true);
+    release_view_of(s.port);
 }
 
 const esc_port_t *esc_current_port(void)
@@ -67,14 +71,13 @@ const esc_port_t *esc_current_port(void)
     /* Asking the port each time is cheap and notices a reconfigured port
      * (another image on the host) before stale bytes are read. */
     const esc_port_t *port = esc_port_get(s.selected);
-    if (port != s.port || (port != NULL && port->generation != s.generation)) {
-        /* The old mapping belonged to a port that has been reconfigured:
-         * it is already gone, so only our own state is dropped. */
-        release_view_of(s.port, false);
+    uint32_t generation = port != NULL ? port->generation : 0;
+    if (port != s.port || generation != s.generation) {
+        release_view_of(NULL);
         s.port = port;
-        s.generation = port != NULL ? port->generation : 0;
+        s.generation = generation;
     }
-    return s.port;
+    return port;
 }
 
 static esp_err_t map_current(const esc_port_t *port)
@@ -120,10 +123,10 @@ static esp_err_t map_current(const esc_port_t *port)
     }
 #endif
     s.view_size = port->partition_size;
-    esp_secure_cert_partition_ctx.partition = (const esp_partition_t *)port->partition;
-    esp_secure_cert_partition_ctx.esp_secure_cert_mapped_addr = addr;
+    s.ctx.partition = (const esp_partition_t *)port->partition;
+    s.ctx.esp_secure_cert_mapped_addr = addr;
     /* A non-zero handle tells unmap that something is mapped, as in the original. */
-    esp_secure_cert_partition_ctx.handle = 1;
+    s.ctx.handle = 1;
     return ESP_OK;
 }
 
@@ -131,14 +134,14 @@ esp_err_t esc_view_get(esc_view_t *view)
 {
     /* Every caller passes the address of its own local: no NULL check. */
     const esc_port_t *port = esc_current_port();
-    if (esp_secure_cert_partition_ctx.esp_secure_cert_mapped_addr == NULL) {
+    if (s.ctx.esp_secure_cert_mapped_addr == NULL) {
         esp_err_t err = map_current(port);
         if (err != ESP_OK) {
             return err;
         }
     }
     view->port = port;
-    view->base = esp_secure_cert_partition_ctx.esp_secure_cert_mapped_addr;
+    view->base = s.ctx.esp_secure_cert_mapped_addr;
     view->size = s.view_size;
     return ESP_OK;
 }
@@ -155,7 +158,7 @@ void esc_view_invalidate(void)
 
 int esc_view_contains(const void *p)
 {
-    const uint8_t *base = esp_secure_cert_partition_ctx.esp_secure_cert_mapped_addr;
+    const uint8_t *base = s.ctx.esp_secure_cert_mapped_addr;
     const uint8_t *q = p;
     if (base == NULL || q == NULL) {
         return 0;
@@ -176,28 +179,26 @@ esp_err_t esp_secure_cert_map_partition(esp_secure_cert_partition_ctx_t **ctx)
     if (err != ESP_OK) {
         return ESP_FAIL;
     }
-    *ctx = &esp_secure_cert_partition_ctx;
+    *ctx = &s.ctx;
     return ESP_OK;
 }
 
 void esp_secure_cert_unmap_partition(void)
 {
-    if (esp_secure_cert_partition_ctx.handle == 0) {
+    if (s.ctx.handle == 0) {
         ESC_LOGW(TAG, "partition not mapped");
         return;
     }
     release_view();
-    esp_secure_cert_partition_ctx.partition = NULL;
+    s.ctx.partition = NULL;
 }
 
 esp_err_t esp_secure_cert_tlv_set_partition(const esp_partition_t *partition)
 {
-    if (esp_secure_cert_partition_ctx.esp_secure_cert_mapped_addr != NULL) {
-        release_view();
-    }
+    release_view();
     s.selected = partition;
     s.port = NULL;
-    esp_secure_cert_partition_ctx.partition = partition;
+    s.ctx.partition = partition;
     return ESP_OK;
 }
 

@@ -16,13 +16,6 @@
 
 #define TAG esc_api_tag
 
-/* Map a format-layer result to the error the original returns: it knows
- * only ESP_OK and ESP_FAIL for lookups. */
-static esp_err_t lookup_error(esc_tlv_result_t r)
-{
-    return r == ESC_TLV_OK ? ESP_OK : ESP_FAIL;
-}
-
 esp_err_t esc_entry_value(const esc_view_t *view, uint8_t type, uint8_t subtype, char **buffer, uint32_t *len,
                           uint8_t *flags_out, uint8_t *subtype_out)
 {
@@ -30,28 +23,30 @@ esp_err_t esc_entry_value(const esc_view_t *view, uint8_t type, uint8_t subtype,
     esc_tlv_result_t r = esc_tlv_find(view->base, view->size, type, subtype, &e);
     if (r != ESC_TLV_OK) {
         if (r == ESC_TLV_ERR_CRC || r == ESC_TLV_ERR_TRUNCATED) {
-            ESC_LOGE(TAG, r == ESC_TLV_ERR_CRC ? "TLV %u/%u: bad CRC" : "TLV list truncated before %u/%u", type,
+            ESC_LOGE(TAG, r == ESC_TLV_ERR_CRC ? "TLV %u/%u: bad CRC" : "TLV %u/%u: list truncated", type,
                      subtype);
         }
-        return lookup_error(r);
+        /* The original knows only ESP_OK and ESP_FAIL for lookups. */
+        return ESP_FAIL;
     }
-    if (flags_out != NULL) {
-        *flags_out = e.flags;
+    esp_err_t err = ESP_OK;
+    /* Protection bits 01 (derived) or 10 (encrypted); 11 is no scheme. */
+    if ((unsigned)(e.flags >> 6) - 1u < 2u) {
+        err = esc_protected_value(view, &e, buffer, len);
+    } else {
+        *buffer = (char *)view->base + e.data_offset;
+        *len = e.length;
     }
-    if (subtype_out != NULL) {
-        *subtype_out = e.subtype;
+    /* Outputs change only on success (get_tlv_info relies on it). */
+    if (err == ESP_OK) {
+        if (flags_out != NULL) {
+            *flags_out = e.flags;
+        }
+        if (subtype_out != NULL) {
+            *subtype_out = e.subtype;
+        }
     }
-    const uint8_t *data = view->base + e.data_offset;
-    if (esc_tlv_flag_is_hmac_encrypted(e.flags)) {
-        return esc_protected_decrypt(view->port, data, e.length, buffer, len);
-    }
-    if (esc_tlv_flag_is_hmac_ecdsa_derived(e.flags)) {
-        /* The salt lives in its own entry of the same subtype as the marker. */
-        return esc_protected_derive(view, e.subtype, buffer, len);
-    }
-    *buffer = (char *)data;
-    *len = e.length;
-    return ESP_OK;
+    return err;
 }
 
 esp_err_t esp_secure_cert_get_tlv_info(esp_secure_cert_tlv_config_t *tlv_config, esp_secure_cert_tlv_info_t *tlv_info)
@@ -64,36 +59,32 @@ esp_err_t esp_secure_cert_get_tlv_info(esp_secure_cert_tlv_config_t *tlv_config,
     if (esc_view_get(&view) != ESP_OK) {
         return ESP_FAIL;
     }
-    if ((unsigned)tlv_config->type > 0xFF || (unsigned)tlv_config->subtype > 0xFF) {
+    esp_secure_cert_tlv_type_t type = tlv_config->type;
+    if (((unsigned)type | (unsigned)tlv_config->subtype) > 0xFF) {
         return ESP_ERR_INVALID_ARG;
     }
-
-    if (tlv_config->type == ESP_SECURE_CERT_TLV_END) {
+    unsigned subtype = ESP_SECURE_CERT_SUBTYPE_INVALID;
+    if (type == ESP_SECURE_CERT_TLV_END) {
         /* The end of the list and the bytes used, as the original reports it. */
-        size_t end = 0;
+        size_t end;
         if (esc_tlv_end_offset(view.base, view.size, &end) != ESC_TLV_OK) {
             return ESP_FAIL;
         }
-        tlv_info->type = ESP_SECURE_CERT_TLV_END;
-        tlv_info->subtype = ESP_SECURE_CERT_SUBTYPE_INVALID;
         tlv_info->data = (char *)view.base + end;
         tlv_info->length = (uint32_t)end;
-        return ESP_OK;
+    } else {
+        /* esc_entry_value writes the outputs only on success: a failed
+         * lookup or decryption leaves tlv_info zeroed. */
+        uint8_t st;
+        esp_err_t err = esc_entry_value(&view, (uint8_t)type, (uint8_t)tlv_config->subtype, &tlv_info->data,
+                                        &tlv_info->length, &tlv_info->flags, &st);
+        if (err != ESP_OK) {
+            return err;
+        }
+        subtype = st;
     }
-
-    uint8_t flags = 0, subtype = 0;
-    char *data = NULL;
-    uint32_t len = 0;
-    esp_err_t err = esc_entry_value(&view, (uint8_t)tlv_config->type, (uint8_t)tlv_config->subtype, &data, &len,
-                                    &flags, &subtype);
-    if (err != ESP_OK) {
-        return err;
-    }
-    tlv_info->type = tlv_config->type;
+    tlv_info->type = type;
     tlv_info->subtype = (esp_secure_cert_tlv_subtype_t)subtype;
-    tlv_info->data = data;
-    tlv_info->length = len;
-    tlv_info->flags = flags;
     return ESP_OK;
 }
 
@@ -111,18 +102,18 @@ esp_err_t esp_secure_cert_free_tlv_info(esp_secure_cert_tlv_info_t *tlv_info)
     return ESP_OK;
 }
 
+/* Decode the entry at `offset` with a good CRC. An offset past the view
+ * (as a stale or forged iterator gives) decodes as the end of the list. */
+static bool entry_at(const esc_view_t *view, size_t offset, esc_tlv_entry_t *e)
+{
+    return esc_tlv_decode(view->base, view->size, offset, e) == ESC_TLV_OK && e->crc_ok;
+}
+
 /* The iterator stores the entry's offset + 1, so that a zeroed iterator means
  * "before the first entry" and no raw pointer into flash is kept. */
-static esp_err_t iterator_entry(const esc_view_t *view, const esp_secure_cert_tlv_iterator_t *it, esc_tlv_entry_t *e)
+static size_t iterator_offset(const esp_secure_cert_tlv_iterator_t *it)
 {
-    uintptr_t stored = (uintptr_t)it->iterator;
-    if (stored == 0 || stored - 1 > view->size) {
-        return ESP_ERR_INVALID_ARG;
-    }
-    if (esc_tlv_decode(view->base, view->size, stored - 1, e) != ESC_TLV_OK || !e->crc_ok) {
-        return ESP_FAIL;
-    }
-    return ESP_OK;
+    return (uintptr_t)it->iterator - 1u;
 }
 
 esp_err_t esp_secure_cert_iterate_to_next_tlv(esp_secure_cert_tlv_iterator_t *tlv_iterator)
@@ -134,28 +125,24 @@ esp_err_t esp_secure_cert_iterate_to_next_tlv(esp_secure_cert_tlv_iterator_t *tl
     if (esc_view_get(&view) != ESP_OK) {
         return ESP_FAIL;
     }
+    esc_tlv_entry_t e;
     size_t next = 0;
     if (tlv_iterator->iterator != NULL) {
-        esc_tlv_entry_t cur;
-        if (iterator_entry(&view, tlv_iterator, &cur) != ESP_OK) {
+        if (!entry_at(&view, iterator_offset(tlv_iterator), &e)) {
             ESC_API_LOGE("bad iterator");
             return ESP_FAIL;
         }
-        next = (size_t)cur.offset + cur.total_len;
+        next = (size_t)e.offset + e.total_len;
     }
     /* As in the original, iteration stops at the first entry whose CRC
      * fails; fillers left by the power-loss repair are stepped over. */
-    esc_tlv_entry_t e;
-    for (;;) {
-        if (esc_tlv_decode(view.base, view.size, next, &e) != ESC_TLV_OK || !e.crc_ok) {
+    do {
+        if (!entry_at(&view, next, &e)) {
             return ESP_FAIL;
         }
-        if (e.type != ESC_TLV_TYPE_FILLER) {
-            break;
-        }
         next += e.total_len;
-    }
-    tlv_iterator->iterator = (void *)(uintptr_t)(next + 1);
+    } while (e.type == ESC_TLV_TYPE_FILLER);
+    tlv_iterator->iterator = (void *)(uintptr_t)(e.offset + 1u);
     return ESP_OK;
 }
 
@@ -170,7 +157,7 @@ esp_err_t esp_secure_cert_get_tlv_info_from_iterator(esp_secure_cert_tlv_iterato
         return ESP_FAIL;
     }
     esc_tlv_entry_t e;
-    if (iterator_entry(&view, tlv_iterator, &e) != ESP_OK) {
+    if (!entry_at(&view, iterator_offset(tlv_iterator), &e)) {
         return ESP_ERR_INVALID_ARG;
     }
     esp_secure_cert_tlv_config_t cfg = {
