@@ -35,7 +35,7 @@ static struct {
  * another name for s.ctx. */
 extern esp_secure_cert_partition_ctx_t esp_secure_cert_partition_ctx __attribute__((alias("s")));
 #if !defined(ESP_SECURE_CERT_HOST)
-/* The ESP-IDF port always maps (esc_idf_flash_install sets flash_mmap), so
+/* The ESP-IDF port always maps (esc_port_idf.c sets flash_mmap for every partition), so
  * firmware never holds a heap copy. */
 #define HEAP_COPY ((uint8_t *)NULL)
 #else
@@ -85,7 +85,7 @@ static esp_err_t map_current(const esc_port_t *port)
     const void *addr = NULL;
 #if !defined(ESP_SECURE_CERT_HOST)
     /* The ESP-IDF port always sets flash_read and flash_mmap
-     * (esc_idf_flash_install), so firmware only asks whether mapping worked. */
+     * (esc_port_idf.c), so firmware only asks whether mapping worked. */
     const char *why = "partition not found";
     if (port != NULL && port->partition_size != 0) {
         why = "partition mmap failed";
