@@ -29,11 +29,21 @@
 
 #if defined(ESP_SECURE_CERT_HOST) || SOC_HMAC_SUPPORTED
 
-static const char *TAG = "esp_secure_cert_write";
+#define TAG esc_write_tag
 
-esp_err_t esc_hmac_fail(esp_err_t err, const char *format, unsigned arg)
+#define ESC_HMAC_MSG_TEXT_(name, text) text "\0"
+static const char messages[] = ESC_HMAC_MESSAGES(ESC_HMAC_MSG_TEXT_);
+
+esp_err_t esc_hmac_fail(esp_err_t err, esc_hmac_msg_t msg, unsigned arg)
 {
-    ESC_LOGE(TAG, format, arg);
+    const char *text = messages;
+    unsigned skip = msg;
+    while (skip != 0) {
+        if (*text++ == '\0') {
+            skip--;
+        }
+    }
+    ESC_LOGE(TAG, text, arg);
     return err;
 }
 
@@ -41,10 +51,10 @@ esp_err_t esc_write_hmac_key_block(const esc_port_t *port, int *key_block)
 {
     esp_err_t err = esc_protected_find_hmac_key(port, key_block);
     if (err == ESP_ERR_NOT_SUPPORTED) {
-        return esc_hmac_fail(err, "no HMAC/eFuse key support", 0);
+        return esc_hmac_fail(err, ESC_HMAC_MSG_NO_HW, 0);
     }
     if (err != ESP_OK) {
-        return esc_hmac_fail(ESP_ERR_SECURE_CERT_HMAC_KEY_NOT_FOUND, "no HMAC_UP key", 0);
+        return esc_hmac_fail(ESP_ERR_SECURE_CERT_HMAC_KEY_NOT_FOUND, ESC_HMAC_MSG_NO_KEY, 0);
     }
     return ESP_OK;
 }
@@ -94,13 +104,13 @@ esp_err_t esp_secure_cert_append_tlv_with_hmac_encryption(esp_secure_cert_tlv_in
         return err;
     }
     if ((size_t)item.length + ESC_HMAC_TAG_LEN > ESC_TLV_MAX_DATA_LEN) {
-        return esc_hmac_fail(ESP_ERR_SECURE_CERT_TLV_INVALID_LENGTH, "%u bytes + 16-byte tag > 65535",
+        return esc_hmac_fail(ESP_ERR_SECURE_CERT_TLV_INVALID_LENGTH, ESC_HMAC_MSG_ENC_LEN,
                              item.length);
     }
     /* With 0x40 as well, the protection bits would read as neither scheme
      * and the reader would hand out the ciphertext (the original wrote it). */
     if ((item.flags & ESC_TLV_FLAG_HMAC_ECDSA_KEY_DERIVATION) != 0) {
-        return esc_hmac_fail(ESP_ERR_INVALID_ARG, "flags 0x%x: 0x40 not allowed with encryption",
+        return esc_hmac_fail(ESP_ERR_INVALID_ARG, ESC_HMAC_MSG_ENC_FLAGS,
                              item.flags);
     }
     esp_secure_cert_write_config_t cfg;
@@ -144,7 +154,7 @@ esp_err_t esp_secure_cert_append_tlv_with_hmac_encryption(esp_secure_cert_tlv_in
     free(stored);
     /* The code tells which step failed: IV_GENERATION (HMAC peripheral),
      * ENCRYPTION, or what the plain append returns. */
-    return err == ESP_OK ? ESP_OK : esc_hmac_fail(err, "encrypted write failed (0x%x)", (unsigned)err);
+    return err == ESP_OK ? ESP_OK : esc_hmac_fail(err, ESC_HMAC_MSG_ENC_WRITE, (unsigned)err);
 }
 
 #endif /* ESP_SECURE_CERT_HOST || SOC_HMAC_SUPPORTED */
