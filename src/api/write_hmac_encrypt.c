@@ -95,6 +95,27 @@ static void warn_on_keystream_reuse(const esp_secure_cert_write_config_t *cfg)
     }
 }
 
+/* The item's data as ciphertext || tag into `stored`. Out of line so that
+ * the key is wiped at one place for every outcome. */
+__attribute__((noinline)) static esp_err_t encrypt_entry(const esc_port_t *port, int key_block,
+                                                         const esc_write_item_t *item, uint8_t *stored)
+{
+    uint8_t key_iv[ESC_HMAC_AES_KEY_LEN + ESC_HMAC_IV_LEN]; /* one buffer: one wipe */
+    uint8_t *iv = key_iv + ESC_HMAC_AES_KEY_LEN;
+    /* The original derives the IV first, so an HMAC peripheral failure
+     * surfaces as an IV failure. */
+    esp_err_t err = ESP_ERR_SECURE_CERT_HMAC_IV_GENERATION_FAILED;
+    if (esc_protected_gcm_key_iv(port, key_block, key_iv, iv) == ESP_OK) {
+        int rc = esc_aes256_gcm_encrypt(key_iv, iv, ESC_HMAC_IV_LEN, item->data, item->length, stored,
+                                        stored + item->length);
+        err = rc == ESC_CRYPTO_OK      ? ESP_OK
+              : rc == ESC_CRYPTO_ERR_SPACE ? ESP_ERR_SECURE_CERT_WRITE_NO_MEMORY
+                                           : ESP_ERR_SECURE_CERT_HMAC_ENCRYPTION_FAILED;
+    }
+    esc_zeroize(key_iv, sizeof(key_iv));
+    return err;
+}
+
 esp_err_t esp_secure_cert_append_tlv_with_hmac_encryption(esp_secure_cert_tlv_info_t *tlv_info,
                                                           const esp_secure_cert_write_config_t *write_config)
 {
@@ -131,19 +152,7 @@ esp_err_t esp_secure_cert_append_tlv_with_hmac_encryption(esp_secure_cert_tlv_in
     if (stored == NULL) {
         return ESP_ERR_SECURE_CERT_WRITE_NO_MEMORY;
     }
-    uint8_t key_iv[ESC_HMAC_AES_KEY_LEN + ESC_HMAC_IV_LEN]; /* one buffer: one wipe */
-    uint8_t *iv = key_iv + ESC_HMAC_AES_KEY_LEN;
-    /* The original derives the IV first, so an HMAC peripheral failure
-     * surfaces as an IV failure. */
-    err = ESP_ERR_SECURE_CERT_HMAC_IV_GENERATION_FAILED;
-    if (esc_protected_gcm_key_iv(port, key_block, key_iv, iv) == ESP_OK) {
-        int rc = esc_aes256_gcm_encrypt(key_iv, iv, ESC_HMAC_IV_LEN, item.data, item.length, stored,
-                                        stored + item.length);
-        err = rc == ESC_CRYPTO_OK      ? ESP_OK
-              : rc == ESC_CRYPTO_ERR_SPACE ? ESP_ERR_SECURE_CERT_WRITE_NO_MEMORY
-                                           : ESP_ERR_SECURE_CERT_HMAC_ENCRYPTION_FAILED;
-    }
-    esc_zeroize(key_iv, sizeof(key_iv));
+    err = encrypt_entry(port, key_block, &item, stored);
     if (err == ESP_OK) {
         warn_on_keystream_reuse(&cfg);
         item.flags = (uint8_t)(item.flags | ESC_TLV_FLAG_HMAC_ENCRYPTION);
