@@ -84,7 +84,7 @@ static const char *ds_data_problem(const uint8_t *data, uint32_t len, uint16_t c
 #else
     /* DS data generated for another chip class can never sign here. */
     if (len != DS_DATA_FULL_LEN) {
-        return "DS_DATA size not this chip's";
+        return "DS_DATA size not the chip's";
     }
 #endif
     esc_ds_data_view_t v;
@@ -96,7 +96,7 @@ static const char *ds_data_problem(const uint8_t *data, uint32_t len, uint16_t c
 #endif
     /* v is zeroed when parsing fails, and ctx_bits is never 0. */
     if (r != ESC_DS_OK || v.rsa_bits != ctx_bits) {
-        return "DS_DATA rsa_length != DS_CONTEXT's or too big";
+        return "DS_DATA rsa_length bad for DS_CONTEXT/chip";
     }
     return NULL;
 }
@@ -118,7 +118,7 @@ esp_ds_data_ctx_t *esp_secure_cert_get_ds_ctx(void)
     esc_value_free(value);
     value = NULL;
     if (r != ESC_DS_OK) {
-        problem = r == ESC_DS_ERR_LENGTH ? "DS_CONTEXT not 8 bytes" : "DS_CONTEXT: bad key id or RSA size";
+        problem = r == ESC_DS_ERR_LENGTH ? "DS_CONTEXT not 8 bytes" : "DS_CONTEXT: bad key id/RSA size";
         goto fail;
     }
     if ((value = read_entry(&view, ESP_SECURE_CERT_DS_DATA_TLV, &len)) == NULL) {

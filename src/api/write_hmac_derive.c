@@ -85,7 +85,7 @@ esp_err_t esp_secure_cert_append_tlv_with_hmac_ecdsa_derivation(const uint8_t *s
     esc_write_item_t items[2];
     derivation_items(salt, salt_len, (uint8_t)subtype, items);
     err = esc_write_items(items, 2, &cfg);
-    return err == ESP_OK ? ESP_OK : esc_hmac_fail(err, ESC_HMAC_MSG_PAIR_WRITE, (unsigned)err);
+    return err == ESP_OK ? ESP_OK : esc_hmac_fail(err, ESC_HMAC_MSG_WRITE, (unsigned)err);
 }
 
 /* ---- full provisioning ---- */
@@ -250,7 +250,7 @@ __attribute__((noinline)) static esp_err_t provision(const esc_port_t *port, uin
         }
         if (err != ESP_OK) {
             /* On the retry, the write's own answer stands. */
-            return retry ? esc_hmac_fail(ESP_ERR_SECURE_CERT_TLV_ALREADY_EXISTS, ESC_HMAC_MSG_PAIR_WRITE,
+            return retry ? esc_hmac_fail(ESP_ERR_SECURE_CERT_TLV_ALREADY_EXISTS, ESC_HMAC_MSG_WRITE,
                                          ESP_ERR_SECURE_CERT_TLV_ALREADY_EXISTS)
                          : err;
         }
@@ -273,7 +273,7 @@ __attribute__((noinline)) static esp_err_t provision(const esc_port_t *port, uin
          * a run that a power cut interrupted after its last program: that
          * pair is then the one to finish (the loop's second and last turn). */
         if (err != ESP_ERR_SECURE_CERT_TLV_ALREADY_EXISTS || !flash) {
-            return esc_hmac_fail(err, ESC_HMAC_MSG_PAIR_WRITE, (unsigned)err);
+            return esc_hmac_fail(err, ESC_HMAC_MSG_WRITE, (unsigned)err);
         }
         retry = true;
     }
@@ -304,7 +304,7 @@ esp_err_t esp_secure_cert_derive_hmac_ecdsa_key(uint8_t *pub_key_buf, size_t *pu
         return ESP_ERR_INVALID_ARG;
     }
     if (pub_key_len != NULL && *pub_key_len < ESC_P256_PUB_LEN) {
-        return esc_hmac_fail(ESP_ERR_INVALID_SIZE, ESC_HMAC_MSG_PUB_BUF, (unsigned)*pub_key_len);
+        return ESP_ERR_INVALID_SIZE; /* the only size argument: the code says it */
     }
     esp_err_t err = check_subtype(subtype);
     if (err != ESP_OK) {

@@ -163,7 +163,7 @@ esp_err_t esp_secure_cert_append_tlv_with_hmac_encryption(esp_secure_cert_tlv_in
     free(stored);
     /* The code tells which step failed: IV_GENERATION (HMAC peripheral),
      * ENCRYPTION, or what the plain append returns. */
-    return err == ESP_OK ? ESP_OK : esc_hmac_fail(err, ESC_HMAC_MSG_ENC_WRITE, (unsigned)err);
+    return err == ESP_OK ? ESP_OK : esc_hmac_fail(err, ESC_HMAC_MSG_WRITE, (unsigned)err);
 }
 
 #endif /* ESP_SECURE_CERT_HOST || SOC_HMAC_SUPPORTED */

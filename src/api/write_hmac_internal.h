@@ -31,24 +31,22 @@ esp_err_t esc_write_hmac_key_block(const esc_port_t *port, int *key_block);
  * one conversion, for the `arg` of esc_hmac_fail (%u or %x).
  */
 #define ESC_HMAC_MESSAGES(X)                                   \
-    X(NO_HW, "no HMAC/eFuse keys")                      \
+    X(NO_HW, "no HMAC/eFuse keys")                             \
     X(NO_KEY, "no HMAC_UP key")                                \
-    X(ENC_LEN, "%u + 16 tag bytes > 65535")               \
-    X(ENC_FLAGS, "flags 0x%x: 0x40 not allowed") \
-    X(ENC_WRITE, "encrypted write failed (0x%x)")              \
+    X(ENC_LEN, "%u + 16 tag bytes > 65535")                    \
+    X(ENC_FLAGS, "flags 0x%x: 0x40 not allowed")               \
+    X(WRITE, "HMAC entry write failed (0x%x)")                 \
     X(SALT_LEN, "salt NULL or %u bytes (16..65535)")           \
-    X(PAIR_WRITE, "salt/marker write failed (0x%x)")         \
     X(RNG, "RNG failed")                                       \
     X(BURN, "eFuse burn failed (0x%x)")                        \
-    X(NO_BLOCK, "no free eFuse block")                     \
+    X(NO_BLOCK, "no free eFuse block")                         \
     X(USED, "subtype %u already used")                         \
-    X(SW_PBKDF2, "SW PBKDF2 failed")                     \
-    X(PUB, "public key calc failed")                    \
+    X(SW_PBKDF2, "SW PBKDF2 failed")                           \
+    X(PUB, "public key calc failed")                           \
     X(TRIES, "no valid key in 30 tries")                       \
     X(KEY_EXISTS, "HMAC_UP key already in KEY%u")              \
-    X(HW_PBKDF2, "HMAC PBKDF2 failed")          \
-    X(MISMATCH, "HMAC/SW PBKDF2 differ")         \
-    X(PUB_BUF, "pub key buffer %u < 65")                       \
+    X(HW_PBKDF2, "HMAC PBKDF2 failed")                         \
+    X(MISMATCH, "HMAC/SW PBKDF2 differ")                       \
     X(NO_PART, "partition not found")                          \
     X(PART_READ, "partition read failed")                      \
     X(BUSY, "write in progress")
