@@ -212,7 +212,7 @@ static esp_err_t key_for_salt(const esc_port_t *port, uint8_t subtype, provision
 static esp_err_t write_entries_locked(const esc_write_item_t items[2], const esp_secure_cert_write_config_t *cfg)
 {
     if (cfg->mode == ESP_SECURE_CERT_WRITE_MODE_BUFFER) {
-        return esc_write_items(items, 2, cfg); /* buffer mode takes no lock */
+        return esc_buffer_append(cfg->buffer.buffer, cfg->buffer.buffer_size, cfg->buffer.bytes_written, items, 2);
     }
     const esc_port_t *port = esc_current_port();
     if (port == NULL || port->partition_size == 0) {
