@@ -84,7 +84,7 @@ static const char *ds_data_problem(const uint8_t *data, uint32_t len, uint16_t c
 #else
     /* DS data generated for another chip class can never sign here. */
     if (len != DS_DATA_FULL_LEN) {
-        return "DS_DATA length is not this chip's";
+        return "DS_DATA size not the chip's";
     }
 #endif
     esc_ds_data_view_t v;
@@ -96,7 +96,7 @@ static const char *ds_data_problem(const uint8_t *data, uint32_t len, uint16_t c
 #endif
     /* v is zeroed when parsing fails, and ctx_bits is never 0. */
     if (r != ESC_DS_OK || v.rsa_bits != ctx_bits) {
-        return "DS_DATA rsa_length: not DS_CONTEXT's or over the chip's";
+        return "DS_DATA rsa_length bad for DS_CONTEXT/chip";
     }
     return NULL;
 }
@@ -118,7 +118,7 @@ esp_ds_data_ctx_t *esp_secure_cert_get_ds_ctx(void)
     esc_value_free(value);
     value = NULL;
     if (r != ESC_DS_OK) {
-        problem = r == ESC_DS_ERR_LENGTH ? "DS_CONTEXT is not 8 bytes" : "DS_CONTEXT: key id > 5 or bad RSA size";
+        problem = r == ESC_DS_ERR_LENGTH ? "DS_CONTEXT not 8 bytes" : "DS_CONTEXT: bad key id/RSA size";
         goto fail;
     }
     if ((value = read_entry(&view, ESP_SECURE_CERT_DS_DATA_TLV, &len)) == NULL) {
@@ -129,11 +129,16 @@ esp_ds_data_ctx_t *esp_secure_cert_get_ds_ctx(void)
     if (problem != NULL) {
         goto fail;
     }
-    /* len <= DS_DATA_FULL_LEN from here on (checked above). */
+    /* len <= DS_DATA_FULL_LEN from here on (checked above); on a device
+     * len == DS_DATA_FULL_LEN already. */
+#if defined(ESP_SECURE_CERT_HOST)
     int in_place = esc_view_contains(value) && len == DS_DATA_FULL_LEN && ((uintptr_t)data % 4u) == 0;
+#else
+    int in_place = esc_view_contains(value) && ((uintptr_t)data % 4u) == 0;
+#endif
     ctx = calloc(1, in_place ? sizeof(esp_ds_data_ctx_t) : sizeof(ds_ctx_with_copy_t));
     if (ctx == NULL) {
-        problem = "no memory for the DS context";
+        problem = "DS ctx: no memory";
         goto fail;
     }
     if (in_place) {
@@ -147,7 +152,7 @@ esp_ds_data_ctx_t *esp_secure_cert_get_ds_ctx(void)
     ctx->rsa_length_bits = rsa_bits;
     goto out;
 fail:
-    ESC_LOGE(TAG, "%s (entry of %u bytes)", problem, (unsigned)len);
+    ESC_LOGE(TAG, "%s (%u bytes)", problem, (unsigned)len);
 out:
     esc_value_free(value);
     return ctx;

@@ -27,15 +27,12 @@
 
 #if defined(ESP_SECURE_CERT_HOST) || SOC_HMAC_SUPPORTED
 
-static const char *TAG = "esp_secure_cert_write";
+#define TAG esc_write_tag
 
 /* As the original: 32 random bytes of salt and of HMAC key, and up to 30
  * HMAC keys tried until the derived scalar is a valid P-256 key. */
 #define RANDOM_LEN 32u
 #define KEY_GEN_MAX_TRIES 30
-
-/* Shared by both callers so that the literal is stored once. */
-#define WRITE_FAILED "salt + marker write failed (0x%x)"
 
 static esp_err_t check_subtype(esp_secure_cert_tlv_subtype_t subtype)
 {
@@ -45,7 +42,7 @@ static esp_err_t check_subtype(esp_secure_cert_tlv_subtype_t subtype)
 }
 
 /* The salt entry and the marker; the caller checked salt and subtype. */
-static void derivation_items(const uint8_t *salt, size_t salt_len, uint8_t subtype, esc_write_item_t items[2])
+__attribute__((noinline)) static void derivation_items(const uint8_t *salt, size_t salt_len, uint8_t subtype, esc_write_item_t items[2])
 {
     items[0].type = ESP_SECURE_CERT_HMAC_ECDSA_KEY_SALT;
     items[0].subtype = subtype;
@@ -68,7 +65,7 @@ esp_err_t esp_secure_cert_append_tlv_with_hmac_ecdsa_derivation(const uint8_t *s
          * checked only for none); a long one does not fit an entry. */
         return esc_hmac_fail(salt != NULL && salt_len > ESC_TLV_MAX_DATA_LEN ? ESP_ERR_SECURE_CERT_TLV_INVALID_LENGTH
                                                                              : ESP_ERR_INVALID_ARG,
-                             "salt NULL or %u bytes (16..65535)", (unsigned)salt_len);
+                             ESC_HMAC_MSG_SALT_LEN, (unsigned)salt_len);
     }
     esp_err_t err = check_subtype(subtype);
     if (err != ESP_OK) {
@@ -88,7 +85,7 @@ esp_err_t esp_secure_cert_append_tlv_with_hmac_ecdsa_derivation(const uint8_t *s
     esc_write_item_t items[2];
     derivation_items(salt, salt_len, (uint8_t)subtype, items);
     err = esc_write_items(items, 2, &cfg);
-    return err == ESP_OK ? ESP_OK : esc_hmac_fail(err, WRITE_FAILED, (unsigned)err);
+    return err == ESP_OK ? ESP_OK : esc_hmac_fail(err, ESC_HMAC_MSG_WRITE, (unsigned)err);
 }
 
 /* ---- full provisioning ---- */
@@ -109,7 +106,7 @@ static esp_err_t check_port(const esc_port_t *port)
 {
     if (port->efuse_get_purpose == NULL || port->efuse_write_key == NULL || port->hmac_calculate == NULL ||
         port->random == NULL) {
-        return esc_hmac_fail(ESP_ERR_NOT_SUPPORTED, "no HMAC/eFuse key support", 0);
+        return esc_hmac_fail(ESP_ERR_NOT_SUPPORTED, ESC_HMAC_MSG_NO_HW, 0);
     }
     return ESP_OK;
 }
@@ -118,7 +115,7 @@ static esp_err_t check_port(const esc_port_t *port)
 static esp_err_t draw_random(const esc_port_t *port, uint8_t out[RANDOM_LEN])
 {
     if (port->random(port, out, RANDOM_LEN) != ESP_OK) {
-        return esc_hmac_fail(ESP_ERR_SECURE_CERT_ECDSA_KEY_GEN_FAILED, "RNG failed", 0);
+        return esc_hmac_fail(ESP_ERR_SECURE_CERT_ECDSA_KEY_GEN_FAILED, ESC_HMAC_MSG_RNG, 0);
     }
     return ESP_OK;
 }
@@ -142,11 +139,11 @@ static esp_err_t burn_hmac_key(const esc_port_t *port, const uint8_t *key, int *
             return ESP_OK;
         }
         if (err != ESP_ERR_INVALID_STATE) {
-            return esc_hmac_fail(ESP_ERR_SECURE_CERT_EFUSE_WRITE_FAILED, "eFuse burn failed (0x%x)",
+            return esc_hmac_fail(ESP_ERR_SECURE_CERT_EFUSE_WRITE_FAILED, ESC_HMAC_MSG_BURN,
                                  (unsigned)err);
         }
     }
-    return esc_hmac_fail(ESP_ERR_SECURE_CERT_EFUSE_WRITE_FAILED, "no free eFuse key block", 0);
+    return esc_hmac_fail(ESP_ERR_SECURE_CERT_EFUSE_WRITE_FAILED, ESC_HMAC_MSG_NO_BLOCK, 0);
 }
 
 /*
@@ -160,7 +157,7 @@ static esp_err_t find_interrupted_run(uint8_t subtype, provision_t *p)
 {
     esc_view_t view;
     if (esc_view_get(&view) != ESP_OK) {
-        return esc_hmac_fail(ESP_ERR_SECURE_CERT_FLASH_READ_FAILED, "partition read failed", 0);
+        return esc_hmac_fail(ESP_ERR_SECURE_CERT_FLASH_READ_FAILED, ESC_HMAC_MSG_PART_READ, 0);
     }
     esc_tlv_entry_t salt, marker;
     esc_tlv_result_t rs = esc_tlv_find(view.base, view.size, ESP_SECURE_CERT_HMAC_ECDSA_KEY_SALT, subtype, &salt);
@@ -171,7 +168,7 @@ static esp_err_t find_interrupted_run(uint8_t subtype, provision_t *p)
     }
     if (rs != ESC_TLV_OK || rm != ESC_TLV_OK || marker.length != 0 ||
         !esc_tlv_flag_is_hmac_ecdsa_derived(marker.flags) || salt.length < ESC_HMAC_ECDSA_SALT_MIN_LEN) {
-        return esc_hmac_fail(ESP_ERR_SECURE_CERT_TLV_ALREADY_EXISTS, "subtype %u already used",
+        return esc_hmac_fail(ESP_ERR_SECURE_CERT_TLV_ALREADY_EXISTS, ESC_HMAC_MSG_USED,
                              subtype);
     }
     p->stored_salt = malloc(salt.length);
@@ -198,17 +195,17 @@ static esp_err_t key_for_salt(const esc_port_t *port, uint8_t subtype, provision
         }
         if (esc_pbkdf2_hmac_sha256(p->hmac_key, sizeof(p->hmac_key), p->salt, p->salt_len,
                                    ESC_HMAC_ECDSA_ITERATIONS, p->scalar, sizeof(p->scalar)) != ESC_CRYPTO_OK) {
-            esc_hmac_fail(ESP_OK, "software PBKDF2 failed", 0);
+            esc_hmac_fail(ESP_OK, ESC_HMAC_MSG_SW_PBKDF2, 0);
             continue;
         }
         if (esp_secure_cert_validate_ecdsa_key(p->scalar, sizeof(p->scalar)) == ESP_OK) {
             if (esc_p256_public_from_private(p->scalar, p->pub) != ESC_CRYPTO_OK) {
-                return esc_hmac_fail(ESP_FAIL, "public key computation failed", 0);
+                return esc_hmac_fail(ESP_FAIL, ESC_HMAC_MSG_PUB, 0);
             }
             return ESP_OK;
         }
     }
-    return esc_hmac_fail(ESP_ERR_SECURE_CERT_ECDSA_KEY_GEN_FAILED, "no valid key in 30 tries", 0);
+    return esc_hmac_fail(ESP_ERR_SECURE_CERT_ECDSA_KEY_GEN_FAILED, ESC_HMAC_MSG_TRIES, 0);
 }
 
 /* esc_write_items without the lock, which the caller already holds. */
@@ -235,7 +232,7 @@ __attribute__((noinline)) static esp_err_t provision(const esc_port_t *port, uin
 {
     int blk;
     if (esc_protected_find_hmac_key(port, &blk) == ESP_OK) {
-        return esc_hmac_fail(ESP_ERR_SECURE_CERT_HMAC_KEY_ALREADY_EXISTS, "HMAC_UP key already in KEY%u",
+        return esc_hmac_fail(ESP_ERR_SECURE_CERT_HMAC_KEY_ALREADY_EXISTS, ESC_HMAC_MSG_KEY_EXISTS,
                              (unsigned)blk);
     }
     esp_err_t err = burn_hmac_key(port, NULL, &blk); /* only: is a block left? */
@@ -253,7 +250,7 @@ __attribute__((noinline)) static esp_err_t provision(const esc_port_t *port, uin
         }
         if (err != ESP_OK) {
             /* On the retry, the write's own answer stands. */
-            return retry ? esc_hmac_fail(ESP_ERR_SECURE_CERT_TLV_ALREADY_EXISTS, WRITE_FAILED,
+            return retry ? esc_hmac_fail(ESP_ERR_SECURE_CERT_TLV_ALREADY_EXISTS, ESC_HMAC_MSG_WRITE,
                                          ESP_ERR_SECURE_CERT_TLV_ALREADY_EXISTS)
                          : err;
         }
@@ -276,7 +273,7 @@ __attribute__((noinline)) static esp_err_t provision(const esc_port_t *port, uin
          * a run that a power cut interrupted after its last program: that
          * pair is then the one to finish (the loop's second and last turn). */
         if (err != ESP_ERR_SECURE_CERT_TLV_ALREADY_EXISTS || !flash) {
-            return esc_hmac_fail(err, WRITE_FAILED, (unsigned)err);
+            return esc_hmac_fail(err, ESC_HMAC_MSG_WRITE, (unsigned)err);
         }
         retry = true;
     }
@@ -288,10 +285,10 @@ __attribute__((noinline)) static esp_err_t provision(const esc_port_t *port, uin
     /* The HMAC peripheral must reproduce the scalar the software derived
      * (into the wiped key's buffer: the scalar is as secret as the key). */
     if (esc_protected_derive_scalar(port, p->key_block, p->salt, p->salt_len, p->hmac_key) != ESP_OK) {
-        return esc_hmac_fail(ESP_ERR_SECURE_CERT_PBKDF2_FAILED, "PBKDF2 via HMAC peripheral failed", 0);
+        return esc_hmac_fail(ESP_ERR_SECURE_CERT_PBKDF2_FAILED, ESC_HMAC_MSG_HW_PBKDF2, 0);
     }
     if (esc_ct_memcmp(p->scalar, p->hmac_key, sizeof(p->scalar)) != 0) {
-        return esc_hmac_fail(ESP_ERR_SECURE_CERT_KEY_VERIFICATION_FAILED, "HMAC peripheral derives another key", 0);
+        return esc_hmac_fail(ESP_ERR_SECURE_CERT_KEY_VERIFICATION_FAILED, ESC_HMAC_MSG_MISMATCH, 0);
     }
     return ESP_OK;
 }
@@ -307,7 +304,7 @@ esp_err_t esp_secure_cert_derive_hmac_ecdsa_key(uint8_t *pub_key_buf, size_t *pu
         return ESP_ERR_INVALID_ARG;
     }
     if (pub_key_len != NULL && *pub_key_len < ESC_P256_PUB_LEN) {
-        return esc_hmac_fail(ESP_ERR_INVALID_SIZE, "pub key buffer %u < 65", (unsigned)*pub_key_len);
+        return ESP_ERR_INVALID_SIZE; /* the only size argument: the code says it */
     }
     esp_err_t err = check_subtype(subtype);
     if (err != ESP_OK) {
@@ -321,7 +318,7 @@ esp_err_t esp_secure_cert_derive_hmac_ecdsa_key(uint8_t *pub_key_buf, size_t *pu
     /* Flash mode needs the partition; the eFuse, HMAC peripheral, RNG and
      * write lock are the chip's, so buffer mode does not. */
     if (cfg.mode == ESP_SECURE_CERT_WRITE_MODE_FLASH && esc_current_port() == NULL) {
-        return esc_hmac_fail(ESP_ERR_SECURE_CERT_PARTITION_NOT_FOUND, "partition not found", 0);
+        return esc_hmac_fail(ESP_ERR_SECURE_CERT_PARTITION_NOT_FOUND, ESC_HMAC_MSG_NO_PART, 0);
     }
     const esc_port_t *port = esc_port_chip();
     err = check_port(port);
@@ -331,7 +328,7 @@ esp_err_t esp_secure_cert_derive_hmac_ecdsa_key(uint8_t *pub_key_buf, size_t *pu
     /* One lock from the eFuse check to the burn, in both modes: two
      * concurrent runs would otherwise both see no key and burn two. */
     if (port->write_try_lock != NULL && !port->write_try_lock(port)) {
-        return esc_hmac_fail(ESP_ERR_SECURE_CERT_WRITE_IN_PROGRESS, "write in progress", 0);
+        return esc_hmac_fail(ESP_ERR_SECURE_CERT_WRITE_IN_PROGRESS, ESC_HMAC_MSG_BUSY, 0);
     }
     provision_t p;
     p.stored_salt = NULL; /* every other field is set before it is read */

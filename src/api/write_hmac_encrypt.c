@@ -29,11 +29,21 @@
 
 #if defined(ESP_SECURE_CERT_HOST) || SOC_HMAC_SUPPORTED
 
-static const char *TAG = "esp_secure_cert_write";
+#define TAG esc_write_tag
 
-esp_err_t esc_hmac_fail(esp_err_t err, const char *format, unsigned arg)
+#define ESC_HMAC_MSG_TEXT_(name, text) text "\0"
+static const char messages[] = ESC_HMAC_MESSAGES(ESC_HMAC_MSG_TEXT_);
+
+esp_err_t esc_hmac_fail(esp_err_t err, esc_hmac_msg_t msg, unsigned arg)
 {
-    ESC_LOGE(TAG, format, arg);
+    const char *text = messages;
+    unsigned skip = msg;
+    while (skip != 0) {
+        if (*text++ == '\0') {
+            skip--;
+        }
+    }
+    ESC_LOGE(TAG, text, arg);
     return err;
 }
 
@@ -41,10 +51,10 @@ esp_err_t esc_write_hmac_key_block(const esc_port_t *port, int *key_block)
 {
     esp_err_t err = esc_protected_find_hmac_key(port, key_block);
     if (err == ESP_ERR_NOT_SUPPORTED) {
-        return esc_hmac_fail(err, "no HMAC/eFuse key support", 0);
+        return esc_hmac_fail(err, ESC_HMAC_MSG_NO_HW, 0);
     }
     if (err != ESP_OK) {
-        return esc_hmac_fail(ESP_ERR_SECURE_CERT_HMAC_KEY_NOT_FOUND, "no HMAC_UP key", 0);
+        return esc_hmac_fail(ESP_ERR_SECURE_CERT_HMAC_KEY_NOT_FOUND, ESC_HMAC_MSG_NO_KEY, 0);
     }
     return ESP_OK;
 }
@@ -85,6 +95,27 @@ static void warn_on_keystream_reuse(const esp_secure_cert_write_config_t *cfg)
     }
 }
 
+/* The item's data as ciphertext || tag into `stored`. Out of line so that
+ * the key is wiped at one place for every outcome. */
+__attribute__((noinline)) static esp_err_t encrypt_entry(const esc_port_t *port, int key_block,
+                                                         const esc_write_item_t *item, uint8_t *stored)
+{
+    uint8_t key_iv[ESC_HMAC_AES_KEY_LEN + ESC_HMAC_IV_LEN]; /* one buffer: one wipe */
+    uint8_t *iv = key_iv + ESC_HMAC_AES_KEY_LEN;
+    /* The original derives the IV first, so an HMAC peripheral failure
+     * surfaces as an IV failure. */
+    esp_err_t err = ESP_ERR_SECURE_CERT_HMAC_IV_GENERATION_FAILED;
+    if (esc_protected_gcm_key_iv(port, key_block, key_iv, iv) == ESP_OK) {
+        int rc = esc_aes256_gcm_encrypt(key_iv, iv, ESC_HMAC_IV_LEN, item->data, item->length, stored,
+                                        stored + item->length);
+        err = rc == ESC_CRYPTO_OK      ? ESP_OK
+              : rc == ESC_CRYPTO_ERR_SPACE ? ESP_ERR_SECURE_CERT_WRITE_NO_MEMORY
+                                           : ESP_ERR_SECURE_CERT_HMAC_ENCRYPTION_FAILED;
+    }
+    esc_zeroize(key_iv, sizeof(key_iv));
+    return err;
+}
+
 esp_err_t esp_secure_cert_append_tlv_with_hmac_encryption(esp_secure_cert_tlv_info_t *tlv_info,
                                                           const esp_secure_cert_write_config_t *write_config)
 {
@@ -94,13 +125,13 @@ esp_err_t esp_secure_cert_append_tlv_with_hmac_encryption(esp_secure_cert_tlv_in
         return err;
     }
     if ((size_t)item.length + ESC_HMAC_TAG_LEN > ESC_TLV_MAX_DATA_LEN) {
-        return esc_hmac_fail(ESP_ERR_SECURE_CERT_TLV_INVALID_LENGTH, "%u bytes + 16-byte tag > 65535",
+        return esc_hmac_fail(ESP_ERR_SECURE_CERT_TLV_INVALID_LENGTH, ESC_HMAC_MSG_ENC_LEN,
                              item.length);
     }
     /* With 0x40 as well, the protection bits would read as neither scheme
      * and the reader would hand out the ciphertext (the original wrote it). */
     if ((item.flags & ESC_TLV_FLAG_HMAC_ECDSA_KEY_DERIVATION) != 0) {
-        return esc_hmac_fail(ESP_ERR_INVALID_ARG, "flags 0x%x: 0x40 not allowed with encryption",
+        return esc_hmac_fail(ESP_ERR_INVALID_ARG, ESC_HMAC_MSG_ENC_FLAGS,
                              item.flags);
     }
     esp_secure_cert_write_config_t cfg;
@@ -121,19 +152,7 @@ esp_err_t esp_secure_cert_append_tlv_with_hmac_encryption(esp_secure_cert_tlv_in
     if (stored == NULL) {
         return ESP_ERR_SECURE_CERT_WRITE_NO_MEMORY;
     }
-    uint8_t key_iv[ESC_HMAC_AES_KEY_LEN + ESC_HMAC_IV_LEN]; /* one buffer: one wipe */
-    uint8_t *iv = key_iv + ESC_HMAC_AES_KEY_LEN;
-    /* The original derives the IV first, so an HMAC peripheral failure
-     * surfaces as an IV failure. */
-    err = ESP_ERR_SECURE_CERT_HMAC_IV_GENERATION_FAILED;
-    if (esc_protected_gcm_key_iv(port, key_block, key_iv, iv) == ESP_OK) {
-        int rc = esc_aes256_gcm_encrypt(key_iv, iv, ESC_HMAC_IV_LEN, item.data, item.length, stored,
-                                        stored + item.length);
-        err = rc == ESC_CRYPTO_OK      ? ESP_OK
-              : rc == ESC_CRYPTO_ERR_SPACE ? ESP_ERR_SECURE_CERT_WRITE_NO_MEMORY
-                                           : ESP_ERR_SECURE_CERT_HMAC_ENCRYPTION_FAILED;
-    }
-    esc_zeroize(key_iv, sizeof(key_iv));
+    err = encrypt_entry(port, key_block, &item, stored);
     if (err == ESP_OK) {
         warn_on_keystream_reuse(&cfg);
         item.flags = (uint8_t)(item.flags | ESC_TLV_FLAG_HMAC_ENCRYPTION);
@@ -144,7 +163,7 @@ esp_err_t esp_secure_cert_append_tlv_with_hmac_encryption(esp_secure_cert_tlv_in
     free(stored);
     /* The code tells which step failed: IV_GENERATION (HMAC peripheral),
      * ENCRYPTION, or what the plain append returns. */
-    return err == ESP_OK ? ESP_OK : esc_hmac_fail(err, "encrypted write failed (0x%x)", (unsigned)err);
+    return err == ESP_OK ? ESP_OK : esc_hmac_fail(err, ESC_HMAC_MSG_WRITE, (unsigned)err);
 }
 
 #endif /* ESP_SECURE_CERT_HOST || SOC_HMAC_SUPPORTED */

@@ -25,11 +25,41 @@ extern "C" {
 esp_err_t esc_write_hmac_key_block(const esc_port_t *port, int *key_block);
 
 /*
- * Log `format` as an error and return `err`. One out-of-line call instead of
- * a log call at every failure site keeps the writers small; the format takes
- * at most one conversion, for `arg` (%u or %x).
+ * The writers' error messages, by name. They are stored back to back in one
+ * string (no per-string alignment), and a failure site passes a small index
+ * instead of a pointer: both save flash on the device. Each takes at most
+ * one conversion, for the `arg` of esc_hmac_fail (%u or %x).
  */
-esp_err_t esc_hmac_fail(esp_err_t err, const char *format, unsigned arg);
+#define ESC_HMAC_MESSAGES(X)                                   \
+    X(NO_HW, "no HMAC/eFuse keys")                             \
+    X(NO_KEY, "no HMAC_UP key")                                \
+    X(ENC_LEN, "%u + 16 tag bytes > 65535")                    \
+    X(ENC_FLAGS, "flags 0x%x: 0x40 not allowed")               \
+    X(WRITE, "HMAC entry write failed (0x%x)")                 \
+    X(SALT_LEN, "salt NULL or %u bytes (16..65535)")           \
+    X(RNG, "RNG failed")                                       \
+    X(BURN, "eFuse burn failed (0x%x)")                        \
+    X(NO_BLOCK, "no free eFuse block")                         \
+    X(USED, "subtype %u already used")                         \
+    X(SW_PBKDF2, "SW PBKDF2 failed")                           \
+    X(PUB, "public key calc failed")                           \
+    X(TRIES, "no valid key in 30 tries")                       \
+    X(KEY_EXISTS, "HMAC_UP key already in KEY%u")              \
+    X(HW_PBKDF2, "HMAC PBKDF2 failed")                         \
+    X(MISMATCH, "HMAC/SW PBKDF2 differ")                       \
+    X(NO_PART, "partition not found")                          \
+    X(PART_READ, "partition read failed")                      \
+    X(BUSY, "write in progress")
+
+#define ESC_HMAC_MSG_ID_(name, text) ESC_HMAC_MSG_##name,
+typedef enum { ESC_HMAC_MESSAGES(ESC_HMAC_MSG_ID_) } esc_hmac_msg_t;
+#undef ESC_HMAC_MSG_ID_
+
+/*
+ * Log message `msg` as an error and return `err`. One out-of-line call
+ * instead of a log call at every failure site keeps the writers small.
+ */
+esp_err_t esc_hmac_fail(esp_err_t err, esc_hmac_msg_t msg, unsigned arg);
 
 #ifdef __cplusplus
 }
