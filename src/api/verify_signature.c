@@ -325,33 +325,26 @@ static esc_sig_result_t find_last_run(const uint8_t *img, size_t size, sig_run_t
     return run->count == 0 ? ESC_SIG_ERR_NO_SIGNATURE : ESC_SIG_OK;
 }
 
-esc_sig_result_t esc_sig_verify_image(const uint8_t *img, size_t size, const uint8_t (*trusted)[ESC_SIG_KEY_DIGEST_LEN],
-                                      size_t ntrusted, bool trust_embedded_keys, esc_sig_report_t *report)
+static esc_sig_result_t verify_image(const uint8_t *img, size_t size, const uint8_t (*trusted)[ESC_SIG_KEY_DIGEST_LEN],
+                                     size_t ntrusted, bool trust_embedded_keys, esc_sig_report_t *rep, sig_run_t *run)
 {
-    esc_sig_report_t local;
-    esc_sig_report_t *rep = report != NULL ? report : &local;
-    memset(rep, 0, sizeof(*rep));
-    if (img == NULL || (!trust_embedded_keys && ntrusted > 0 && trusted == NULL)) {
-        return ESC_SIG_ERR_ARG;
-    }
-    sig_run_t run;
-    esc_sig_result_t r = find_last_run(img, size, &run);
+    esc_sig_result_t r = find_last_run(img, size, run);
     if (r != ESC_SIG_OK) {
         return r;
     }
-    rep->nblocks = run.count;
-    rep->signed_len = run.start;
-    if (run.too_many) {
+    rep->nblocks = run->count;
+    rep->signed_len = run->start;
+    if (run->too_many) {
         return ESC_SIG_ERR_MALFORMED;
     }
-    if (!run.tail_clean) {
+    if (!run->tail_clean) {
         return ESC_SIG_ERR_UNCOVERED;
     }
-    const sig_entry_t *parsed = run.entries;
-    for (size_t i = 0; i < run.count; i++) {
+    const sig_entry_t *parsed = run->entries;
+    for (size_t i = 0; i < run->count; i++) {
         rep->algorithm[i] = parsed[i].alg;
     }
-    if (rep->signed_len == 0 || run.malformed) {
+    if (rep->signed_len == 0 || run->malformed) {
         return ESC_SIG_ERR_MALFORMED; /* a signature over nothing, or a bad entry */
     }
 
@@ -363,7 +356,7 @@ esc_sig_result_t esc_sig_verify_image(const uint8_t *img, size_t size, const uin
     bool any_trusted = false;
     bool any_good = false;
     esc_sig_result_t failure = ESC_SIG_ERR_BAD_SIGNATURE;
-    for (size_t i = 0; i < run.count; i++) {
+    for (size_t i = 0; i < run->count; i++) {
         uint8_t kd[ESC_SIG_KEY_DIGEST_LEN];
         if (esc_sig_key_digest(parsed[i].data, parsed[i].len, kd) != ESC_SIG_OK) {
             return ESC_SIG_ERR_BACKEND;
@@ -389,7 +382,7 @@ esc_sig_result_t esc_sig_verify_image(const uint8_t *img, size_t size, const uin
         return ESC_SIG_ERR_UNTRUSTED;
     }
     if (trust_embedded_keys) {
-        for (size_t i = 0; i < run.count; i++) {
+        for (size_t i = 0; i < run->count; i++) {
             if (!rep->verified[i]) {
                 return failure;
             }
@@ -397,6 +390,26 @@ esc_sig_result_t esc_sig_verify_image(const uint8_t *img, size_t size, const uin
         return ESC_SIG_OK;
     }
     return any_good ? ESC_SIG_OK : failure;
+}
+
+esc_sig_result_t esc_sig_verify_image(const uint8_t *img, size_t size, const uint8_t (*trusted)[ESC_SIG_KEY_DIGEST_LEN],
+                                      size_t ntrusted, bool trust_embedded_keys, esc_sig_report_t *report)
+{
+    esc_sig_report_t local;
+    esc_sig_report_t *rep = report != NULL ? report : &local;
+    memset(rep, 0, sizeof(*rep));
+    if (img == NULL || (!trust_embedded_keys && ntrusted > 0 && trusted == NULL)) {
+        return ESC_SIG_ERR_ARG;
+    }
+    /* The parsed run (up to eight entries) lives on the heap: on the stack
+     * it put verify_partition_signature's call chain over 1 KiB. */
+    sig_run_t *run = malloc(sizeof(*run));
+    if (run == NULL) {
+        return ESC_SIG_ERR_BACKEND;
+    }
+    esc_sig_result_t r = verify_image(img, size, trusted, ntrusted, trust_embedded_keys, rep, run);
+    free(run);
+    return r;
 }
 
 /* Trusted key digests from the port (eFuse or the running app's keys). */

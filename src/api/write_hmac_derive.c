@@ -224,9 +224,8 @@ static esp_err_t write_entries_locked(const esc_write_item_t items[2], const esp
     return err;
 }
 
-/* The steps, in order; the caller holds the write lock. Out of line: its
- * locals and the caller's provision_t on one frame would push the saved
- * registers beyond the reach of RISC-V's 2-byte stack loads and stores. */
+/* The steps, in order; the caller holds the write lock. Out of line, so
+ * that its locals stay off the public function's frame. */
 __attribute__((noinline)) static esp_err_t provision(const esc_port_t *port, uint8_t subtype,
                                                      const esp_secure_cert_write_config_t *cfg, provision_t *p)
 {
@@ -330,18 +329,28 @@ esp_err_t esp_secure_cert_derive_hmac_ecdsa_key(uint8_t *pub_key_buf, size_t *pu
     if (port->write_try_lock != NULL && !port->write_try_lock(port)) {
         return esc_hmac_fail(ESP_ERR_SECURE_CERT_WRITE_IN_PROGRESS, ESC_HMAC_MSG_BUSY, 0);
     }
-    provision_t p;
-    p.stored_salt = NULL; /* every other field is set before it is read */
-    err = provision(port, (uint8_t)subtype, &cfg, &p);
+    /* The secrets on the heap, in internal RAM like every secret the API
+     * holds: on the stack they put this function's call chain (down to the
+     * flash writer) over 1 KiB. Zeroed, so stored_salt starts NULL. */
+    provision_t *p = esc_port_secret_calloc(sizeof(*p));
+    if (p == NULL) {
+        err = ESP_ERR_SECURE_CERT_WRITE_NO_MEMORY;
+    } else {
+        err = provision(port, (uint8_t)subtype, &cfg, p);
+    }
     if (port->write_unlock != NULL) {
         port->write_unlock(port);
     }
+    if (p == NULL) {
+        return err;
+    }
     if (err == ESP_OK && pub_key_buf != NULL) {
-        memcpy(pub_key_buf, p.pub, ESC_P256_PUB_LEN);
+        memcpy(pub_key_buf, p->pub, ESC_P256_PUB_LEN);
         *pub_key_len = ESC_P256_PUB_LEN;
     }
-    free(p.stored_salt);
-    esc_zeroize(&p, sizeof(p));
+    free(p->stored_salt);
+    esc_zeroize(p, sizeof(*p));
+    free(p);
     return err;
 }
 
