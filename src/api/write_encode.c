@@ -2,6 +2,8 @@
  * Encoding of a whole call's entries into one image: flash mode programs it,
  * buffer mode builds it in place, so both produce the same bytes.
  */
+#include <stdint.h>
+
 #include "esc_tlv.h"
 #include "esc_log.h"
 #include "write_internal.h"
@@ -17,6 +19,9 @@ size_t esc_write_encode(const esc_write_item_t *items, size_t n, uint8_t *dst)
          * exactly the entry's size. */
         if (it->data == NULL && it->length != 0) {
             return 0;
+        }
+        if (off > SIZE_MAX - len) {
+            return SIZE_MAX; /* a 32-bit size_t with ~65k huge items: "does not fit" */
         }
         if (dst != NULL) {
             (void)esc_tlv_encode(dst + off, len, it->flags, it->type, it->subtype, it->data, it->length, &len);

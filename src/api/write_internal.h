@@ -68,7 +68,8 @@ esp_err_t esc_write_resolve_config(const esp_secure_cert_write_config_t *in, esp
 
 /* Encode the items back to back into dst (sized by a first call with dst
  * NULL, which only counts). Returns the image size (each entry a multiple of
- * 16), or 0 if an item has NULL data with a non-zero length. */
+ * 16), 0 if an item has NULL data with a non-zero length, or SIZE_MAX if
+ * the total overflows size_t (callers then report that it does not fit). */
 size_t esc_write_encode(const esc_write_item_t *items, size_t n, uint8_t *dst);
 
 /* `err` (and a message with both sizes) if need > avail, else ESP_OK. */
