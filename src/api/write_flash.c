@@ -277,15 +277,18 @@ esp_err_t esc_flash_append(const esc_port_t *port, const esc_write_item_t *items
         if (i == MAX_REPAIRS) {
             ESC_LOGE(TAG, "repair failed at 0x%x", (unsigned)plan.end);
             err = ESP_ERR_SECURE_CERT_FLASH_WRITE_FAILED;
-        } else if (plan.kind == ESC_TAIL_FORWARD) {
+            break;
+        }
+        /* The report counts each repair tried, failed or not. */
+        uint32_t *count = &rep->rolled_forward;
+        if (plan.kind == ESC_TAIL_FORWARD) {
             ESC_LOGW(TAG, "completing the entry a power cut interrupted at 0x%x", (unsigned)plan.end);
             err = finish_header(port, plan.end, plan.header);
-            rep->rolled_forward++;
         } else if (plan.kind == ESC_TAIL_FILLER) {
             ESC_LOGW(TAG, "covering 0x%x..0x%x left by a power cut with a filler entry", (unsigned)plan.end,
                      (unsigned)plan.filler_end);
             err = write_filler(port, plan.end, plan.filler_end, img);
-            rep->fillers_written++;
+            count = &rep->fillers_written;
         } else {
             /* STUCK: harmless to erase if nothing committed shares these
              * sectors; else only auto_erase may rebuild the sector. */
@@ -293,11 +296,12 @@ esp_err_t esc_flash_append(const esc_port_t *port, const esc_write_item_t *items
             if (!harmless && !opts->auto_erase) {
                 ESC_LOGE(TAG, "0x%x needs erase (auto_erase)", (unsigned)plan.end);
                 err = ESP_ERR_SECURE_CERT_FLASH_NOT_ERASED;
-            } else {
-                err = erase_tail(port, &plan, img);
-                (*(harmless ? &rep->sectors_erased : &rep->sectors_rebuilt))++;
+                break;
             }
+            err = erase_tail(port, &plan, img);
+            count = harmless ? &rep->sectors_erased : &rep->sectors_rebuilt;
         }
+        (*count)++;
     }
     if (err == ESP_OK && opts->check_erase) {
         bool erased = false;

@@ -20,7 +20,8 @@
 
 #define BLOCK ESC_TLV_ALIGN
 
-static const uint8_t s_zeros[16];
+/* Reflected CRC-32 polynomial (src/format/esc_crc32.c). */
+#define CRC_POLY 0xEDB88320u
 
 static uint32_t round_up16(uint32_t v)
 {
@@ -47,15 +48,15 @@ void esc_tail_filler_header(uint32_t at, uint32_t filler_end, uint8_t header[12]
     esc_put_le16(header + 10, (uint16_t)(filler_end - at - ESC_TLV_HEADER_SIZE - ESC_TLV_FOOTER_SIZE));
 }
 
-/* CRC register advanced over `n` zero bytes. The register of this CRC starts
- * at 0, so it is linear in the message: the effect of changing header bits
- * can be computed apart from the rest of the entry. */
-static uint32_t advance_zeros(uint32_t reg, size_t n)
+/* CRC register advanced over `bits` zero bits: the reflected register
+ * shifts one bit and folds the polynomial in when a 1 drops out. The
+ * register of this CRC starts at 0, so it is linear in the message: the
+ * effect of changing header bits can be computed apart from the rest of the
+ * entry. */
+static uint32_t advance_zero_bits(uint32_t reg, uint32_t bits)
 {
-    while (n > 0) {
-        size_t k = n < sizeof(s_zeros) ? n : sizeof(s_zeros);
-        reg = esc_crc32_update(reg, s_zeros, k);
-        n -= k;
+    while (bits-- > 0) {
+        reg = (reg >> 1) ^ ((reg & 1u) ? CRC_POLY : 0u);
     }
     return reg;
 }
@@ -81,11 +82,15 @@ static void try_length(const uint8_t *img, uint32_t x, uint32_t total, const uin
     uint32_t target = base ^ esc_crc32_final(esc_le32(img + x + total - 4));
 
     /* Contribution of flipping bit b of header bytes 8..11 (b / 8 = byte - 8);
-     * the subtype (byte 9) never changes, so e[8..15] go unused. */
+     * the subtype (byte 9) never changes, so e[8..15] go unused. The CRC is
+     * reflected (bit 0 of a byte enters first): the last bit, bit 7 of byte
+     * 11, contributes the register of the byte 0x80 (CRC_POLY) advanced over
+     * the rest of the entry, and each earlier bit one more shift of it. */
     uint32_t e[32];
-    for (int b = 0; b < 32; b++) {
-        uint8_t mask = (uint8_t)(1u << (b & 7));
-        e[b] = advance_zeros(esc_crc32_update(0, &mask, 1), (size_t)(3 - (b >> 3)) + total - 16);
+    uint32_t reg = advance_zero_bits(CRC_POLY, 8 * (total - 16));
+    for (int b = 31; b >= 0; b--) {
+        e[b] = reg;
+        reg = advance_zero_bits(reg, 1);
     }
     for (uint32_t n = total >= 31 ? total - 31 : 0; n + 16 <= total && n <= 0xFFFFu; n++) {
         if (esc_tlv_total_len(n) != total || (n & ~n_cur) != 0) {
@@ -96,9 +101,9 @@ static void try_length(const uint8_t *img, uint32_t x, uint32_t total, const uin
         for (;;) {
             uint32_t d = (uint32_t)(sub ^ t_cur) | ((n ^ n_cur) << 16);
             uint32_t acc = 0;
-            for (int b = 0; b < 32; b++) {
-                if (d & (1u << b)) {
-                    acc ^= e[b];
+            for (const uint32_t *eb = e; d != 0; d >>= 1, eb++) {
+                if (d & 1u) {
+                    acc ^= *eb;
                 }
             }
             if (acc == target) {
@@ -161,7 +166,7 @@ static int filler_fits(const uint8_t *img, uint32_t x, uint32_t y, int footer)
         return 0;
     }
     if (footer) {
-        uint32_t reg = advance_zeros(esc_crc32_update(0, want, 12), y - 16 - (x + 12));
+        uint32_t reg = advance_zero_bits(esc_crc32_update(0, want, 12), 8 * (y - 16 - (x + 12)));
         esc_put_le32(want, esc_crc32_final(esc_crc32_update(reg, img + y - 16, 12)));
         return esc_tail_bits_allow(img + y - 4, want, 4);
     }
