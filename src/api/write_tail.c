@@ -53,10 +53,15 @@ void esc_tail_filler_header(uint32_t at, uint32_t filler_end, uint8_t header[12]
  * register of this CRC starts at 0, so it is linear in the message: the
  * effect of changing header bits can be computed apart from the rest of the
  * entry. */
+static uint32_t shift1(uint32_t reg)
+{
+    return (reg >> 1) ^ ((reg & 1u) ? CRC_POLY : 0u);
+}
+
 static uint32_t advance_zero_bits(uint32_t reg, uint32_t bits)
 {
     while (bits-- > 0) {
-        reg = (reg >> 1) ^ ((reg & 1u) ? CRC_POLY : 0u);
+        reg = shift1(reg);
     }
     return reg;
 }
@@ -72,7 +77,7 @@ static uint32_t advance_zero_bits(uint32_t reg, uint32_t bits)
 #define MAX_BOUNDARIES 64
 
 static void try_length(const uint8_t *img, uint32_t x, uint32_t total, const uint8_t cur[12], int *found,
-                       uint8_t best[12])
+                       uint32_t *best)
 {
     uint8_t t_cur = cur[8];
     uint32_t n_cur = esc_le16(cur + 10);
@@ -90,10 +95,12 @@ static void try_length(const uint8_t *img, uint32_t x, uint32_t total, const uin
     uint32_t reg = advance_zero_bits(CRC_POLY, 8 * (total - 16));
     for (int b = 31; b >= 0; b--) {
         e[b] = reg;
-        reg = advance_zero_bits(reg, 1);
+        reg = shift1(reg);
     }
     for (uint32_t n = total >= 31 ? total - 31 : 0; n + 16 <= total && n <= 0xFFFFu; n++) {
-        if (esc_tlv_total_len(n) != total || (n & ~n_cur) != 0) {
+        /* total is a multiple of 16 (see find_forward), so every n here
+         * has esc_tlv_total_len(n) == total. */
+        if ((n & ~n_cur) != 0) {
             continue;
         }
         /* Every type that is a bit subset of the torn one. */
@@ -108,9 +115,7 @@ static void try_length(const uint8_t *img, uint32_t x, uint32_t total, const uin
             }
             if (acc == target) {
                 (*found)++;
-                memcpy(best, cur, 12);
-                best[8] = sub;
-                esc_put_le16(best + 10, (uint16_t)n);
+                *best = sub | (n << 16);
             }
             if (sub == 0) {
                 break;
@@ -133,6 +138,7 @@ static int find_forward(const uint8_t *img, uint32_t size, uint32_t x, uint32_t 
     esc_put_le32(cur, ESC_TLV_MAGIC);
 
     int found = 0;
+    uint32_t best = 0; /* the last candidate: type | length << 16 */
     int tried = 0;
     /* Where the entry may end: at the end of the written bytes, or where a
      * complete entry of the same batch starts. */
@@ -143,12 +149,17 @@ static int find_forward(const uint8_t *img, uint32_t size, uint32_t x, uint32_t 
             /* Each try costs a few passes over the entry; a batch has few
              * entries, a region full of them is not a torn append. */
             if (++tried > MAX_BOUNDARIES) {
-                return 0;
+                break;
             }
-            try_length(img, x, b - x, cur, &found, out);
+            try_length(img, x, b - x, cur, &found, &best);
         }
     }
-    return found == 1;
+    if (found > 0) {
+        memcpy(out, cur, 12);
+        out[8] = (uint8_t)best;
+        esc_put_le16(out + 10, (uint16_t)(best >> 16));
+    }
+    return tried <= MAX_BOUNDARIES && found == 1;
 }
 
 /* Can a filler over [x, y) go there (byte-programmable flash)? Its header
