@@ -22,6 +22,8 @@
 
 /* Reflected CRC-32 polynomial (src/format/esc_crc32.c). */
 #define CRC_POLY 0xEDB88320u
+/* The register after any message followed by its CRC (little-endian). */
+#define CRC_RESIDUE 0xDEBB20E3u
 
 static uint32_t round_up16(uint32_t v)
 {
@@ -81,18 +83,20 @@ static void try_length(const uint8_t *img, uint32_t x, uint32_t total, const uin
 {
     uint8_t t_cur = cur[8];
     uint32_t n_cur = esc_le16(cur + 10);
-    /* Register of the entry as it is (type/length as read), magic completed. */
-    uint32_t base = esc_crc32_update(esc_crc32_update(0, cur, 12), img + x + 12, total - 16);
-    /* What the header change must contribute. */
-    uint32_t target = base ^ esc_crc32_final(esc_le32(img + x + total - 4));
+    /* Register over the whole entry as it is (type/length as read, magic
+     * completed), its CRC included: with the right header it is the
+     * residue, as a register followed by its own final value ends there.
+     * What the header change must contribute: */
+    uint32_t target = esc_crc32_update(esc_crc32_update(0, cur, 12), img + x + 12, total - 12) ^ CRC_RESIDUE;
 
     /* Contribution of flipping bit b of header bytes 8..11 (b / 8 = byte - 8);
      * the subtype (byte 9) never changes, so e[8..15] go unused. The CRC is
      * reflected (bit 0 of a byte enters first): the last bit, bit 7 of byte
      * 11, contributes the register of the byte 0x80 (CRC_POLY) advanced over
-     * the rest of the entry, and each earlier bit one more shift of it. */
+     * the rest of the entry (its CRC included), and each earlier bit one more
+     * shift of it. */
     uint32_t e[32];
-    uint32_t reg = advance_zero_bits(CRC_POLY, 8 * (total - 16));
+    uint32_t reg = advance_zero_bits(CRC_POLY, 8 * (total - 12));
     for (int b = 31; b >= 0; b--) {
         e[b] = reg;
         reg = shift1(reg);
