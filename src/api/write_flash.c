@@ -146,13 +146,16 @@ static esp_err_t program_entries(const esc_port_t *port, uint32_t at, const uint
 static esp_err_t write_filler(const esc_port_t *port, uint32_t x, uint32_t y, uint8_t *img)
 {
     esp_err_t err = ESP_OK;
-    uint32_t from = x + 12, foot = y - 4, head = 4;
+    bool blocks = port->prog_align > 1;
+    /* What commits (the magic, or the whole first block) and what the
+     * footer step programs (the CRC, or the whole last block) are the same
+     * size. */
+    uint32_t head = blocks ? BLOCK : 4, from = x + 12, foot = y - head;
     esc_tail_filler_header(x, y, img + x);
-    if (port->prog_align > 1) {
-        from = x + 16;
-        foot = y - 16;
-        head = 16;
-        memset(img + x + 12, 0xFF, 4);
+    if (blocks) {
+        memset(img + from, 0xFF, 4);
+        memset(img + foot, 0xFF, 12);
+        from += 4;
     } else {
         memset(img + from, 0, (y - 16) - from);
         err = program(port, from, img + from, (y - 16) - from);
@@ -163,10 +166,9 @@ static esp_err_t write_filler(const esc_port_t *port, uint32_t x, uint32_t y, ui
     if (err == ESP_OK) {
         err = read_flash(port, from, img + from, foot - from);
     }
-    memset(img + foot, 0xFF, (y - 4) - foot);
-    esc_put_le32(img + y - 4, esc_crc32_final(esc_crc32_update(0, img + x, (y - 4) - x)));
+    esc_put_le32(img + y - 4, esc_crc32(img + x, (y - 4) - x));
     if (err == ESP_OK) {
-        err = program(port, foot, img + foot, y - foot);
+        err = program(port, foot, img + foot, head);
     }
     return err != ESP_OK ? err : program(port, x, img + x, head);
 }
@@ -225,9 +227,8 @@ esp_err_t esc_flash_append(const esc_port_t *port, const esc_write_item_t *items
     esc_flash_report_t local;
     esc_flash_report_t *rep = report != NULL ? report : &local;
     memset(rep, 0, sizeof(*rep));
-    if (port == NULL || items == NULL || n == 0 || opts == NULL) {
-        return ESP_ERR_INVALID_ARG;
-    }
+    /* port, items, n > 0 and opts: checked by the callers (esc_write_items
+     * via locked_op, write_entries_locked), which pass their own opts. */
     if (!port_usable(port)) {
         ESC_LOGE(TAG, "bad partition geometry");
         return ESP_ERR_SECURE_CERT_PARTITION_ACCESS_FAILED;
@@ -277,15 +278,18 @@ esp_err_t esc_flash_append(const esc_port_t *port, const esc_write_item_t *items
         if (i == MAX_REPAIRS) {
             ESC_LOGE(TAG, "repair failed at 0x%x", (unsigned)plan.end);
             err = ESP_ERR_SECURE_CERT_FLASH_WRITE_FAILED;
-        } else if (plan.kind == ESC_TAIL_FORWARD) {
+            break;
+        }
+        /* The report counts each repair tried, failed or not. */
+        uint32_t *count = &rep->rolled_forward;
+        if (plan.kind == ESC_TAIL_FORWARD) {
             ESC_LOGW(TAG, "completing the entry a power cut interrupted at 0x%x", (unsigned)plan.end);
             err = finish_header(port, plan.end, plan.header);
-            rep->rolled_forward++;
         } else if (plan.kind == ESC_TAIL_FILLER) {
             ESC_LOGW(TAG, "covering 0x%x..0x%x left by a power cut with a filler entry", (unsigned)plan.end,
                      (unsigned)plan.filler_end);
             err = write_filler(port, plan.end, plan.filler_end, img);
-            rep->fillers_written++;
+            count = &rep->fillers_written;
         } else {
             /* STUCK: harmless to erase if nothing committed shares these
              * sectors; else only auto_erase may rebuild the sector. */
@@ -293,11 +297,12 @@ esp_err_t esc_flash_append(const esc_port_t *port, const esc_write_item_t *items
             if (!harmless && !opts->auto_erase) {
                 ESC_LOGE(TAG, "0x%x needs erase (auto_erase)", (unsigned)plan.end);
                 err = ESP_ERR_SECURE_CERT_FLASH_NOT_ERASED;
-            } else {
-                err = erase_tail(port, &plan, img);
-                (*(harmless ? &rep->sectors_erased : &rep->sectors_rebuilt))++;
+                break;
             }
+            err = erase_tail(port, &plan, img);
+            count = harmless ? &rep->sectors_erased : &rep->sectors_rebuilt;
         }
+        (*count)++;
     }
     if (err == ESP_OK && opts->check_erase) {
         bool erased = false;

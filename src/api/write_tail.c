@@ -20,7 +20,10 @@
 
 #define BLOCK ESC_TLV_ALIGN
 
-static const uint8_t s_zeros[16];
+/* Reflected CRC-32 polynomial (src/format/esc_crc32.c). */
+#define CRC_POLY 0xEDB88320u
+/* The register after any message followed by its CRC (little-endian). */
+#define CRC_RESIDUE 0xDEBB20E3u
 
 static uint32_t round_up16(uint32_t v)
 {
@@ -47,15 +50,20 @@ void esc_tail_filler_header(uint32_t at, uint32_t filler_end, uint8_t header[12]
     esc_put_le16(header + 10, (uint16_t)(filler_end - at - ESC_TLV_HEADER_SIZE - ESC_TLV_FOOTER_SIZE));
 }
 
-/* CRC register advanced over `n` zero bytes. The register of this CRC starts
- * at 0, so it is linear in the message: the effect of changing header bits
- * can be computed apart from the rest of the entry. */
-static uint32_t advance_zeros(uint32_t reg, size_t n)
+/* CRC register advanced over `bits` zero bits: the reflected register
+ * shifts one bit and folds the polynomial in when a 1 drops out. The
+ * register of this CRC starts at 0, so it is linear in the message: the
+ * effect of changing header bits can be computed apart from the rest of the
+ * entry. */
+static uint32_t shift1(uint32_t reg)
 {
-    while (n > 0) {
-        size_t k = n < sizeof(s_zeros) ? n : sizeof(s_zeros);
-        reg = esc_crc32_update(reg, s_zeros, k);
-        n -= k;
+    return (reg >> 1) ^ ((reg & 1u) ? CRC_POLY : 0u);
+}
+
+static uint32_t advance_zero_bits(uint32_t reg, uint32_t bits)
+{
+    while (bits-- > 0) {
+        reg = shift1(reg);
     }
     return reg;
 }
@@ -71,24 +79,32 @@ static uint32_t advance_zeros(uint32_t reg, size_t n)
 #define MAX_BOUNDARIES 64
 
 static void try_length(const uint8_t *img, uint32_t x, uint32_t total, const uint8_t cur[12], int *found,
-                       uint8_t best[12])
+                       uint32_t *best)
 {
     uint8_t t_cur = cur[8];
     uint32_t n_cur = esc_le16(cur + 10);
-    /* Register of the entry as it is (type/length as read), magic completed. */
-    uint32_t base = esc_crc32_update(esc_crc32_update(0, cur, 12), img + x + 12, total - 16);
-    /* What the header change must contribute. */
-    uint32_t target = base ^ esc_crc32_final(esc_le32(img + x + total - 4));
+    /* Register over the whole entry as it is (type/length as read, magic
+     * completed), its CRC included: with the right header it is the
+     * residue, as a register followed by its own final value ends there.
+     * What the header change must contribute: */
+    uint32_t target = esc_crc32_update(esc_crc32_update(0, cur, 12), img + x + 12, total - 12) ^ CRC_RESIDUE;
 
     /* Contribution of flipping bit b of header bytes 8..11 (b / 8 = byte - 8);
-     * the subtype (byte 9) never changes, so e[8..15] go unused. */
+     * the subtype (byte 9) never changes, so e[8..15] go unused. The CRC is
+     * reflected (bit 0 of a byte enters first): the last bit, bit 7 of byte
+     * 11, contributes the register of the byte 0x80 (CRC_POLY) advanced over
+     * the rest of the entry (its CRC included), and each earlier bit one more
+     * shift of it. */
     uint32_t e[32];
-    for (int b = 0; b < 32; b++) {
-        uint8_t mask = (uint8_t)(1u << (b & 7));
-        e[b] = advance_zeros(esc_crc32_update(0, &mask, 1), (size_t)(3 - (b >> 3)) + total - 16);
+    uint32_t reg = advance_zero_bits(CRC_POLY, 8 * (total - 12));
+    for (int b = 31; b >= 0; b--) {
+        e[b] = reg;
+        reg = shift1(reg);
     }
     for (uint32_t n = total >= 31 ? total - 31 : 0; n + 16 <= total && n <= 0xFFFFu; n++) {
-        if (esc_tlv_total_len(n) != total || (n & ~n_cur) != 0) {
+        /* total is a multiple of 16 (see find_forward), so every n here
+         * has esc_tlv_total_len(n) == total. */
+        if ((n & ~n_cur) != 0) {
             continue;
         }
         /* Every type that is a bit subset of the torn one. */
@@ -96,16 +112,14 @@ static void try_length(const uint8_t *img, uint32_t x, uint32_t total, const uin
         for (;;) {
             uint32_t d = (uint32_t)(sub ^ t_cur) | ((n ^ n_cur) << 16);
             uint32_t acc = 0;
-            for (int b = 0; b < 32; b++) {
-                if (d & (1u << b)) {
-                    acc ^= e[b];
+            for (const uint32_t *eb = e; d != 0; d >>= 1, eb++) {
+                if (d & 1u) {
+                    acc ^= *eb;
                 }
             }
             if (acc == target) {
                 (*found)++;
-                memcpy(best, cur, 12);
-                best[8] = sub;
-                esc_put_le16(best + 10, (uint16_t)n);
+                *best = sub | (n << 16);
             }
             if (sub == 0) {
                 break;
@@ -128,6 +142,7 @@ static int find_forward(const uint8_t *img, uint32_t size, uint32_t x, uint32_t 
     esc_put_le32(cur, ESC_TLV_MAGIC);
 
     int found = 0;
+    uint32_t best = 0; /* the last candidate: type | length << 16 */
     int tried = 0;
     /* Where the entry may end: at the end of the written bytes, or where a
      * complete entry of the same batch starts. */
@@ -138,12 +153,17 @@ static int find_forward(const uint8_t *img, uint32_t size, uint32_t x, uint32_t 
             /* Each try costs a few passes over the entry; a batch has few
              * entries, a region full of them is not a torn append. */
             if (++tried > MAX_BOUNDARIES) {
-                return 0;
+                break;
             }
-            try_length(img, x, b - x, cur, &found, out);
+            try_length(img, x, b - x, cur, &found, &best);
         }
     }
-    return found == 1;
+    if (found > 0) {
+        memcpy(out, cur, 12);
+        out[8] = (uint8_t)best;
+        esc_put_le16(out + 10, (uint16_t)(best >> 16));
+    }
+    return tried <= MAX_BOUNDARIES && found == 1;
 }
 
 /* Can a filler over [x, y) go there (byte-programmable flash)? Its header
@@ -161,7 +181,7 @@ static int filler_fits(const uint8_t *img, uint32_t x, uint32_t y, int footer)
         return 0;
     }
     if (footer) {
-        uint32_t reg = advance_zeros(esc_crc32_update(0, want, 12), y - 16 - (x + 12));
+        uint32_t reg = advance_zero_bits(esc_crc32_update(0, want, 12), 8 * (y - 16 - (x + 12)));
         esc_put_le32(want, esc_crc32_final(esc_crc32_update(reg, img + y - 16, 12)));
         return esc_tail_bits_allow(img + y - 4, want, 4);
     }
@@ -187,15 +207,17 @@ void esc_tail_plan(const uint8_t *img, uint32_t size, uint32_t prog_align, esc_t
      * A fresh filler ends one block after the dirty bytes: its last block is
      * erased and takes the CRC. */
     uint32_t y = round_up16(d) + BLOCK;
-    bool first_erased = true;
+    /* The first block is erased iff the AND of its bytes is 0xFF. */
+    uint8_t first_and = 0xFF;
     for (int i = 0; i < (int)BLOCK; i++) {
-        first_erased &= img[x + i] == 0xFF;
+        first_and &= img[x + i];
     }
     /* Prefer rolling back: a filler over an erased first block, or, on
      * byte-programmable flash, while the type and length bytes are
      * untouched, keeps what readers saw as the truth. A written 16-byte
-     * block cannot be programmed again. */
-    if (!first_erased && prog_align != 1) {
+     * block cannot be programmed again. (`&`, not `&&`: one test, so gcc
+     * does not copy the filler checks below into both outcomes, -40 bytes.) */
+    if ((first_and != 0xFF) & (prog_align != 1)) {
         return;
     }
     for (int footer = 0;; footer = 1) {
