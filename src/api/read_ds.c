@@ -117,7 +117,8 @@ esp_ds_data_ctx_t *esp_secure_cert_get_ds_ctx(void)
     esc_value_free(value);
     value = NULL;
     if (r != ESC_DS_OK) {
-        problem = r == ESC_DS_ERR_LENGTH ? "DS_CONTEXT not 8 bytes" : "DS_CONTEXT bad key id/RSA size";
+        /* The size printed with it tells a wrong length (not 8) apart. */
+        problem = "DS_CONTEXT: bad length, key id or RSA size";
         goto fail;
     }
     if ((value = read_entry(&view, ESP_SECURE_CERT_DS_DATA_TLV, &len)) == NULL) {
