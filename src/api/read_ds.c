@@ -62,8 +62,7 @@ static char *read_entry(const esc_view_t *view, uint8_t type, uint32_t *len)
     char *value = NULL;
     esp_err_t err = esc_entry_value(view, type, ESP_SECURE_CERT_SUBTYPE_0, &value, len, NULL, NULL);
     if (err != ESP_OK) {
-        ESC_LOGE(TAG, type == ESP_SECURE_CERT_DS_DATA_TLV ? "no DS_DATA entry (0x%x)" : "no DS_CONTEXT entry (0x%x)",
-                 (unsigned)err);
+        ESC_LOGE(TAG, "no DS_%s entry (0x%x)", type == ESP_SECURE_CERT_DS_DATA_TLV ? "DATA" : "CONTEXT", (unsigned)err);
         return NULL;
     }
     return value;
@@ -96,7 +95,7 @@ static const char *ds_data_problem(const uint8_t *data, uint32_t len, uint16_t c
 #endif
     /* v is zeroed when parsing fails, and ctx_bits is never 0. */
     if (r != ESC_DS_OK || v.rsa_bits != ctx_bits) {
-        return "DS_DATA rsa_length bad for DS_CONTEXT/chip";
+        return "DS_DATA rsa_length bad";
     }
     return NULL;
 }
@@ -118,7 +117,8 @@ esp_ds_data_ctx_t *esp_secure_cert_get_ds_ctx(void)
     esc_value_free(value);
     value = NULL;
     if (r != ESC_DS_OK) {
-        problem = r == ESC_DS_ERR_LENGTH ? "DS_CONTEXT not 8 bytes" : "DS_CONTEXT: bad key id/RSA size";
+        /* The size printed with it tells a wrong length (not 8) apart. */
+        problem = "DS_CONTEXT: bad length, key id or RSA size";
         goto fail;
     }
     if ((value = read_entry(&view, ESP_SECURE_CERT_DS_DATA_TLV, &len)) == NULL) {

@@ -79,13 +79,14 @@ int esc_protected_hmac_prf(void *ctx, const uint8_t *msg, size_t len, uint8_t ou
 esp_err_t esc_protected_derive_scalar(const esc_port_t *port, int key_block, const uint8_t *salt, size_t salt_len,
                                       uint8_t scalar[32])
 {
+    /* Every argument is valid here (both callers pass a salt in memory), so
+     * a failure can only come from the HMAC calls, after which the PBKDF2
+     * loop has already wiped `scalar`. */
     esc_hmac_prf_t key = {.port = port, .key_block = key_block};
-    if (esc_pbkdf2_hmac_sha256_prf(esc_protected_hmac_prf, &key, salt, salt_len, ESC_HMAC_ECDSA_ITERATIONS, scalar,
-                                   32) != ESC_CRYPTO_OK) {
-        esc_zeroize(scalar, 32);
-        return ESP_FAIL;
-    }
-    return ESP_OK;
+    return esc_pbkdf2_hmac_sha256_prf(esc_protected_hmac_prf, &key, salt, salt_len, ESC_HMAC_ECDSA_ITERATIONS, scalar,
+                                      32) == ESC_CRYPTO_OK
+               ? ESP_OK
+               : ESP_FAIL;
 }
 
 /*
