@@ -24,6 +24,8 @@
 #     chain of direct calls inside our own code (-fcallgraph-info; calls into
 #     IDF/mbedTLS and through port callbacks are not followed), and the
 #     largest frames overall (-fstack-usage).
+# ESC_LOG_LEVEL=N (default 2, the Kconfig default) sets the component's log
+# level for every configuration; 0 gives the footprint with logging off.
 # It fails if any file does not compile or any function's frame exceeds
 # ESC_STACK_LIMIT bytes (default 1024). The last line is
 # "idf-check: N configs, M files, K failures". Exit status: 0 pass or skip,
@@ -83,8 +85,9 @@ fi
 WARN=(-Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers)
 STACK=(-fstack-usage -fcallgraph-info=su)
 
-# Kconfig default of the log level choice; IDF always defines it.
-BASE_SYMS="ESP_SECURE_CERT_LOG_LEVEL=2"
+# Kconfig default of the log level choice (IDF always defines it);
+# ESC_LOG_LEVEL=0 measures the build with logging off.
+BASE_SYMS="ESP_SECURE_CERT_LOG_LEVEL=${ESC_LOG_LEVEL:-2}"
 # Secure verification depends on Secure Boot V2 (RSA is the scheme on esp32c3).
 SBV2_SYMS="SECURE_BOOT=y SECURE_BOOT_V2_ENABLED=y SECURE_BOOT_V2_RSA_ENABLED=y SECURE_SIGNED_APPS=y \
 SECURE_SIGNED_APPS_RSA_SCHEME=y SECURE_SIGNED_ON_BOOT=y SECURE_SIGNED_ON_UPDATE=y"
