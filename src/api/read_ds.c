@@ -131,11 +131,7 @@ esp_ds_data_ctx_t *esp_secure_cert_get_ds_ctx(void)
     }
     /* len <= DS_DATA_FULL_LEN from here on (checked above); on a device
      * len == DS_DATA_FULL_LEN already. */
-#if defined(ESP_SECURE_CERT_HOST)
     int in_place = esc_view_contains(value) && len == DS_DATA_FULL_LEN && ((uintptr_t)data % 4u) == 0;
-#else
-    int in_place = esc_view_contains(value) && ((uintptr_t)data % 4u) == 0;
-#endif
     ctx = calloc(1, in_place ? sizeof(esp_ds_data_ctx_t) : sizeof(ds_ctx_with_copy_t));
     if (ctx == NULL) {
         problem = "DS ctx: no memory";

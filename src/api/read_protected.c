@@ -98,7 +98,7 @@ esp_err_t esc_protected_value(const esc_view_t *view, const esc_tlv_entry_t *e, 
 {
     const uint8_t *in = view->base + e->data_offset;
     uint32_t in_len = e->length;
-    bool derive = (e->flags & ESC_TLV_FLAG_HMAC_ENCRYPTION) == 0;
+    bool derive = esc_tlv_flag_is_hmac_ecdsa_derived(e->flags);
     size_t n;
     if (derive) {
         /* The salt lives in its own entry of the same subtype as the marker. */

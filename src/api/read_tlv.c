@@ -30,8 +30,8 @@ esp_err_t esc_entry_value(const esc_view_t *view, uint8_t type, uint8_t subtype,
         return ESP_FAIL;
     }
     esp_err_t err = ESP_OK;
-    /* Protection bits 01 (derived) or 10 (encrypted); 11 is no scheme. */
-    if ((unsigned)(e.flags >> 6) - 1u < 2u) {
+    /* Protection bits 11 are neither scheme: the value is handed out as stored. */
+    if (esc_tlv_flag_is_hmac_encrypted(e.flags) || esc_tlv_flag_is_hmac_ecdsa_derived(e.flags)) {
         err = esc_protected_value(view, &e, buffer, len);
     } else {
         *buffer = (char *)view->base + e.data_offset;

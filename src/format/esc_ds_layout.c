@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "esc_ds_layout.h"
+#include "esc_tlv.h"
 
 /* The largest RSA size of the chip class whose ciphertext is c_len bytes,
  * or 0. Only two classes exist; derive rather than list their lengths so
@@ -50,8 +51,7 @@ esc_ds_result_t esc_ds_data_parse(const uint8_t *data, size_t len, esc_ds_data_v
     if (max_bits == 0) {
         return ESC_DS_ERR_LENGTH;
     }
-    uint32_t rsa_length = (uint32_t)data[0] | ((uint32_t)data[1] << 8) | ((uint32_t)data[2] << 16) |
-                          ((uint32_t)data[3] << 24);
+    uint32_t rsa_length = esc_le32(data);
     /* The key is rsa_length + 1 32-bit words: a non-zero multiple of 32
      * (1024..4096 bits) and at most what the ciphertext carries. Counting
      * words, not bits, keeps a huge stored value from wrapping (a stored

@@ -42,32 +42,18 @@ esc_tlv_result_t esc_tlv_decode(const uint8_t *view, size_t size, size_t offset,
         return ESC_TLV_ERR_TRUNCATED;
     }
     const uint8_t *h = view + offset;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    /* Header bytes 4..11 (flags, reserved, type, subtype, u16 length) have
-     * the entry struct's layout on a little-endian machine: one copy. */
-    _Static_assert(offsetof(esc_tlv_entry_t, flags) == 4 && offsetof(esc_tlv_entry_t, reserved) == 5 &&
-                       offsetof(esc_tlv_entry_t, type) == 8 && offsetof(esc_tlv_entry_t, subtype) == 9 &&
-                       offsetof(esc_tlv_entry_t, length) == 10,
-                   "esc_tlv_entry_t no longer mirrors header bytes 4..11");
-    memcpy(&out->flags, h + 4, 8);
-#else
     out->flags = h[4];
     memcpy(out->reserved, h + 5, 3);
     out->type = h[8];
     out->subtype = h[9];
     out->length = esc_le16(h + 10);
-#endif
     out->data_offset = out->offset + ESC_TLV_HEADER_SIZE;
     out->total_len = TOTAL_LEN(out->length);
     if (size - offset < out->total_len) {
         return ESC_TLV_ERR_TRUNCATED;
     }
     size_t covered = out->total_len - ESC_TLV_FOOTER_SIZE;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    memcpy(&out->crc_stored, h + covered, 4); /* a call, not four loads and shifts */
-#else
     out->crc_stored = esc_le32(h + covered);
-#endif
     out->crc_computed = esc_crc32(h, covered);
     out->crc_ok = out->crc_stored == out->crc_computed;
     return ESC_TLV_OK;
@@ -195,12 +181,7 @@ esc_tlv_result_t esc_tlv_encode(uint8_t *dst, size_t cap, uint8_t flags, uint8_t
     }
     uint32_t covered = total - ESC_TLV_FOOTER_SIZE;
     memset(p + length, 0, (size_t)(dst + covered - (p + length)));
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    uint32_t crc = esc_crc32(dst, covered);
-    memcpy(dst + covered, &crc, 4);
-#else
     esc_put_le32(dst + covered, esc_crc32(dst, covered));
-#endif
     *written = total;
     return ESC_TLV_OK;
 }
