@@ -104,6 +104,17 @@ static double appends_per_second(uint32_t align, uint16_t len, unsigned *per_fil
     return appends / elapsed;
 }
 
+/* The open image's port with its flash calls counted. */
+static esc_port_t counting_port(void)
+{
+    s_inner = esc_current_port();
+    esc_port_t wrap = *s_inner;
+    wrap.flash_read = count_read;
+    wrap.flash_program = count_program;
+    wrap.flash_erase = count_erase;
+    return wrap;
+}
+
 /* Flash traffic of one append of `len` bytes after `before` bytes of entries. */
 static void traffic(uint32_t align, uint16_t len)
 {
@@ -112,11 +123,7 @@ static void traffic(uint32_t align, uint16_t len)
     if (open_flash(align) != 0) {
         return;
     }
-    s_inner = esc_current_port();
-    esc_port_t wrap = *s_inner;
-    wrap.flash_read = count_read;
-    wrap.flash_program = count_program;
-    wrap.flash_erase = count_erase;
+    esc_port_t wrap = counting_port();
     esc_flash_opts_t opts = {.check_erase = true, .auto_erase = false};
     esc_write_item_t pre = {.type = 0, .subtype = 0, .length = 1000, .data = data};
     (void)esc_flash_append(&wrap, &pre, 1, &opts, NULL);
@@ -158,11 +165,7 @@ static void repair_cost(uint32_t align)
     if (esp_secure_cert_host_open_buffer(s_flash, sizeof(s_flash), &cfg) != ESP_OK) {
         return;
     }
-    s_inner = esc_current_port();
-    esc_port_t wrap = *s_inner;
-    wrap.flash_read = count_read;
-    wrap.flash_program = count_program;
-    wrap.flash_erase = count_erase;
+    esc_port_t wrap = counting_port();
     memset(&s_count, 0, sizeof(s_count));
     esc_flash_report_t rep;
     esc_write_item_t next = {.type = 2, .subtype = 0, .length = 100, .data = data};

@@ -34,11 +34,16 @@
 #define RANDOM_LEN 32u
 #define KEY_GEN_MAX_TRIES 30
 
-static esp_err_t check_subtype(esp_secure_cert_tlv_subtype_t subtype)
+/* The checks both derivation writers start with: the subtype, then the
+ * write config (resolved into *cfg). */
+static esp_err_t check_subtype_and_config(esp_secure_cert_tlv_subtype_t subtype,
+                                          const esp_secure_cert_write_config_t *write_config,
+                                          esp_secure_cert_write_config_t *cfg)
 {
     esp_secure_cert_tlv_info_t probe = {.type = ESP_SECURE_CERT_HMAC_ECDSA_KEY_SALT, .subtype = subtype};
     esc_write_item_t unused;
-    return esc_write_item_from_info(&probe, &unused);
+    esp_err_t err = esc_write_item_from_info(&probe, &unused);
+    return err != ESP_OK ? err : esc_write_resolve_config(write_config, cfg);
 }
 
 /* The salt entry and the marker; the caller checked salt and subtype. */
@@ -67,12 +72,8 @@ esp_err_t esp_secure_cert_append_tlv_with_hmac_ecdsa_derivation(const uint8_t *s
                                                                              : ESP_ERR_INVALID_ARG,
                              ESC_HMAC_MSG_SALT_LEN, (unsigned)salt_len);
     }
-    esp_err_t err = check_subtype(subtype);
-    if (err != ESP_OK) {
-        return err;
-    }
     esp_secure_cert_write_config_t cfg;
-    err = esc_write_resolve_config(write_config, &cfg);
+    esp_err_t err = check_subtype_and_config(subtype, write_config, &cfg);
     if (err != ESP_OK) {
         return err;
     }
@@ -305,12 +306,8 @@ esp_err_t esp_secure_cert_derive_hmac_ecdsa_key(uint8_t *pub_key_buf, size_t *pu
     if (pub_key_len != NULL && *pub_key_len < ESC_P256_PUB_LEN) {
         return ESP_ERR_INVALID_SIZE; /* the only size argument: the code says it */
     }
-    esp_err_t err = check_subtype(subtype);
-    if (err != ESP_OK) {
-        return err;
-    }
     esp_secure_cert_write_config_t cfg;
-    err = esc_write_resolve_config(write_config, &cfg);
+    esp_err_t err = check_subtype_and_config(subtype, write_config, &cfg);
     if (err != ESP_OK) {
         return err;
     }
